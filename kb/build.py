@@ -1,0 +1,214 @@
+"""The ingest pipeline: files -> parser -> records -> mapping -> named graphs in the store.
+
+A document that cannot be read or parsed is reported with its reason and
+leaves the store as it was; the others land.  Re-ingesting an unchanged
+document changes nothing.  Ingesting a newer version of a document replaces
+its graph atomically and carries the earlier status observations forward, so
+status changes stay queryable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kb import ingest
+from kb.errors import KBError, ParseError
+from kb.ingest import SourceText
+from kb.mapping import DocumentGraph, map_document
+from kb.model import Document
+from kb.namespaces import ONTOLOGY_IRI, sparql_prefixes
+from kb.registry import Registry
+from kb.settings import PROJECT_ROOT
+from kb.store import GraphResult, Store
+
+ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "makb.ttl"
+SHAPES_FILE = PROJECT_ROOT / "ontology" / "shapes.ttl"
+
+#: triples written per transaction when loading many new documents
+BATCH_TRIPLES = 50_000
+
+
+@dataclass
+class DocumentOutcome:
+    source: str
+    status: str                    #: added | replaced | unchanged | failed
+    kind: str | None = None
+    graph: str | None = None
+    triples: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class BuildReport:
+    outcomes: list[DocumentOutcome] = field(default_factory=list)
+    static_triples: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[DocumentOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def triples_written(self) -> int:
+        return sum(o.triples for o in self.outcomes if o.status in ("added", "replaced"))
+
+    def summary(self) -> str:
+        parts = [f"{self.count(s)} {s}" for s in ("added", "replaced", "unchanged", "failed")]
+        warnings = sum(len(o.warnings) for o in self.outcomes)
+        return (f"{len(self.outcomes)} documents: {', '.join(parts)}; "
+                f"{self.triples_written:,} triples written; {warnings} warnings")
+
+    def to_json(self) -> dict[str, object]:
+        return {"documents": [o.__dict__ for o in self.outcomes], "summary": self.summary(),
+                "failed": len(self.failed)}
+
+
+def iter_documents(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files under the given paths (directories recursively, hidden files skipped), sorted."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts):
+                    yield f
+        else:
+            yield path
+
+
+def static_graphs(registry: Registry) -> list[tuple[str, list[ox.Triple]]]:
+    """The ontology and the registry, each in its own named graph."""
+    onto = list(ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
+    reg = list(ox.parse(path=str(registry.path), format=ox.RdfFormat.TURTLE, base_iri=registry.base))
+    return [(ONTOLOGY_IRI, [q.triple for q in onto]), (f"{registry.base}graph/registry", [q.triple for q in reg])]
+
+
+def load_static(store: Store, registry: Registry) -> int:
+    graphs = static_graphs(registry)
+    store.replace_graphs(graphs)
+    return sum(len(t) for _, t in graphs)
+
+
+def existing_versions(store: Store) -> dict[str, tuple[str, str]]:
+    """graph IRI -> (content hash, parser version) of every document graph in the store."""
+    rows = store.select(sparql_prefixes(["makb"]) + """
+        SELECT ?g ?h ?v WHERE { GRAPH ?g { ?g a makb:DocumentGraph ; makb:contentHash ?h ; makb:parserVersion ?v } }""")
+    return {r["g"].value: (r["h"].value, r["v"].value) for r in rows}
+
+
+def previous_observations(store: Store, graph: str) -> list[ox.Triple]:
+    """The status observations kept in a document graph, to carry into its next version."""
+    res = store.query(sparql_prefixes(["makb"]) + f"""
+        CONSTRUCT {{ ?ka makb:statusObservation ?o . ?o ?p ?v }}
+        WHERE {{ GRAPH <{graph}> {{ ?ka makb:statusObservation ?o . ?o ?p ?v }} }}""")
+    assert isinstance(res, GraphResult)
+    return [q.triple for q in ox.parse(res.ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+
+
+def parse_source(src: SourceText, registry: Registry) -> Document:
+    return ingest.parse_text(src.text, src.source, registry)
+
+
+class Builder:
+    """Ingests documents into one store; keeps what it knows of the store between calls."""
+
+    def __init__(self, store: Store, registry: Registry, now: datetime | None = None,
+                 max_bytes: int | None = None) -> None:
+        self.store = store
+        self.registry = registry
+        self.now = now or datetime.now(UTC).replace(microsecond=0)
+        self.max_bytes = max_bytes
+        self.versions = existing_versions(store)
+        self._pending: list[tuple[str, list[ox.Triple]]] = []
+        self._pending_outcomes: list[DocumentOutcome] = []
+        self._pending_triples = 0
+
+    def ingest_source(self, src: SourceText) -> DocumentOutcome:
+        """Parse, map and stage one decoded document (written on ``flush`` or when a batch fills)."""
+        try:
+            doc = parse_source(src, self.registry)
+            dg = map_document(doc, src, self.registry, self.now)
+        except KBError as exc:
+            return DocumentOutcome(src.source, "failed", error=exc.message)
+        except Exception as exc:  # a parser bug must not stop a batch; report it with its place
+            return DocumentOutcome(src.source, "failed", error=f"{src.source}: internal parser error: {exc!r}")
+        outcome = DocumentOutcome(src.source, "added", kind=doc.kind, graph=dg.iri, triples=len(dg.triples),
+                                  warnings=[str(w) for w in doc.warnings])
+        from kb.ingest import parser_version
+        known = self.versions.get(dg.iri)
+        if known == (src.sha256, parser_version(doc.kind)):
+            outcome.status = "unchanged"
+            outcome.triples = 0
+            return outcome
+        if known is not None or any(g == dg.iri for g, _ in self._pending):
+            self.flush()
+            self._replace(dg, outcome)
+        else:
+            self._stage(dg, outcome)
+        self.versions[dg.iri] = (src.sha256, parser_version(doc.kind))
+        return outcome
+
+    def ingest_path(self, path: Path) -> DocumentOutcome:
+        try:
+            src = ingest.read(path, self.max_bytes)
+        except ParseError as exc:
+            return DocumentOutcome(str(path), "failed", error=exc.message)
+        return self.ingest_source(src)
+
+    def _stage(self, dg: DocumentGraph, outcome: DocumentOutcome) -> None:
+        self._pending.append((dg.iri, dg.triples))
+        self._pending_outcomes.append(outcome)
+        self._pending_triples += len(dg.triples)
+        if self._pending_triples >= BATCH_TRIPLES:
+            self.flush()
+
+    def _replace(self, dg: DocumentGraph, outcome: DocumentOutcome) -> None:
+        carried = previous_observations(self.store, dg.iri)
+        seen = set(dg.triples)
+        triples = dg.triples + [t for t in carried if t not in seen]
+        try:
+            self.store.replace_graph(dg.iri, triples)
+        except KBError as exc:
+            outcome.status, outcome.error, outcome.triples = "failed", exc.message, 0
+            self.versions.pop(dg.iri, None)
+            return
+        outcome.status = "replaced"
+        outcome.triples = len(triples)
+
+    def flush(self) -> None:
+        """Write the staged new documents in one transaction."""
+        if not self._pending:
+            return
+        pending, outcomes = self._pending, self._pending_outcomes
+        self._pending, self._pending_outcomes, self._pending_triples = [], [], 0
+        try:
+            self.store.replace_graphs(pending)
+        except KBError as exc:
+            for o in outcomes:
+                o.status, o.error, o.triples = "failed", exc.message, 0
+                if o.graph:
+                    self.versions.pop(o.graph, None)
+
+
+def build(store: Store, paths: Iterable[str | Path], registry: Registry, now: datetime | None = None,
+          max_bytes: int | None = None, progress: Callable[[DocumentOutcome], None] | None = None,
+          with_static: bool = True) -> BuildReport:
+    """Load the ontology, the registry and every document under ``paths``."""
+    report = BuildReport()
+    if with_static:
+        report.static_triples = load_static(store, registry)
+    builder = Builder(store, registry, now=now, max_bytes=max_bytes)
+    for path in iter_documents(paths):
+        outcome = builder.ingest_path(path)
+        report.outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+    builder.flush()
+    return report

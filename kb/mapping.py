@@ -1,0 +1,526 @@
+"""Records -> RDF triples: the only module that knows ontology terms.
+
+Every document becomes one named graph that also carries its own provenance
+(source, content hash, parser version, ingest time).  IRIs are deterministic:
+the same document always yields the same IRIs, so a newer version of the same
+ERC page (same evaluation) maps to the same graph and replaces it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from kb.ingest import SourceText, parser_version
+from kb.model import (
+    Document,
+    Finding,
+    KeyActionRecord,
+    ManagementResponseDocument,
+    NewsDocument,
+    OrgRef,
+    Party,
+    PersonRef,
+    PlaceRecord,
+    RecommendationRecord,
+)
+from kb.namespaces import DCTERMS, FOAF, MAKB, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kb.registry import TYPE_CONCEPTS, Registry, slugify
+from kb.vocab import acceptance_concept, status_concept
+
+_XSD_STRING = NamedNode(str(XSD.string))
+
+
+def _n(iri: object) -> NamedNode:
+    return NamedNode(str(iri))
+
+
+A = _n(RDF.type)
+
+
+def short_hash(*parts: str, n: int = 8) -> str:
+    return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:n]
+
+
+def typed_date(text: str | None) -> Literal | None:
+    """'2020', '2020-02' or '2020-02-29' as xsd:gYear / xsd:gYearMonth / xsd:date (None if not a date)."""
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            return None
+        return Literal(text, datatype=_n(XSD.date))
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        return Literal(text, datatype=_n(XSD.gYearMonth))
+    if re.fullmatch(r"\d{4}", text):
+        return Literal(text, datatype=_n(XSD.gYear))
+    return None
+
+
+def period_end(text: str | None) -> str | None:
+    """The last day of a date, month or year, as 'YYYY-MM-DD'."""
+    if not text or typed_date(text) is None:
+        return None
+    if len(text) == 10:
+        return text
+    if len(text) == 7:
+        y, m = int(text[:4]), int(text[5:])
+        return f"{text}-{calendar.monthrange(y, m)[1]:02d}"
+    return f"{text}-12-31"
+
+
+@dataclass
+class DocumentGraph:
+    """The triples of one document's named graph."""
+
+    iri: str
+    kind: str
+    main: str                          #: the evaluation or news release IRI
+    source: str                        #: the source-document IRI
+    triples: list[Triple] = field(default_factory=list)
+    #: key action IRI -> status concept IRI, for status history
+    statuses: dict[str, str] = field(default_factory=dict)
+
+
+class _Builder:
+    def __init__(self, base: str, registry: Registry) -> None:
+        self.base = base
+        self.registry = registry
+        self.triples: list[Triple] = []
+        self._seen_orgs: set[str] = set()
+        self._seen: set[tuple[str, str, str]] = set()
+
+    def add(self, s: str, p: object, o: NamedNode | Literal | str | None) -> None:
+        if o is None:
+            return
+        obj = o if isinstance(o, NamedNode | Literal) else _n(o)
+        self.triples.append(Triple(_n(s), _n(p), obj))
+
+    def lit(self, s: str, p: object, value: object, datatype: object | None = None, lang: str | None = None) -> None:
+        if value is None or value == "":
+            return
+        if isinstance(value, bool):
+            lit = Literal("true" if value else "false", datatype=_n(XSD.boolean))
+        elif isinstance(value, int):
+            lit = Literal(str(value), datatype=_n(XSD.integer))
+        elif datatype is not None:
+            lit = Literal(str(value), datatype=_n(datatype))
+        elif lang:
+            lit = Literal(str(value), language=lang)
+        else:
+            lit = Literal(str(value))
+        self.triples.append(Triple(_n(s), _n(p), lit))
+
+    def date(self, s: str, p: object, text: str | None) -> None:
+        lit = typed_date(text)
+        if lit is not None:
+            self.triples.append(Triple(_n(s), _n(p), lit))
+
+    # -------------------------------------------------------------- shared entities
+
+    def org(self, ref: OrgRef | None) -> str | None:
+        """The organisation's IRI; minted organisations get their description here."""
+        if ref is None:
+            return None
+        if not ref.known and ref.iri not in self._seen_orgs:
+            self._seen_orgs.add(ref.iri)
+            is_unit = ref.org_type == "unit" or ref.parent is not None
+            self.add(ref.iri, RDF.type, ORG.OrganizationalUnit if is_unit else ORG.Organization)
+            self.lit(ref.iri, SKOS.prefLabel, ref.label, lang="en")
+            if ref.name != ref.label:
+                self.lit(ref.iri, SKOS.altLabel, ref.name)
+            if ref.acronym:
+                self.lit(ref.iri, MAKB.acronym, ref.acronym)
+                self.lit(ref.iri, SKOS.altLabel, ref.acronym)
+            self.add(ref.iri, MAKB.orgType, MAKB[TYPE_CONCEPTS.get(ref.org_type or "other", "OtherOrganisation")])
+            self.lit(ref.iri, MAKB.inRegistry, False)
+            if ref.parent:
+                self.add(ref.iri, ORG.subOrganizationOf, ref.parent)
+            if ref.country:
+                self.add(ref.iri, MAKB.country, self.country(ref.country))
+        return ref.iri
+
+    def country(self, name: str) -> str:
+        iri = self.registry.place_iri(name)
+        key = ("country", iri, "")
+        if key not in self._seen:
+            self._seen.add(key)
+            self.add(iri, RDF.type, SCHEMA.Country)
+            self.add(iri, RDF.type, SCHEMA.Place)
+            self.lit(iri, SCHEMA.name, name)
+            self.lit(iri, MAKB.placeKind, "country")
+        return iri
+
+    def place(self, place: PlaceRecord) -> str:
+        if place.kind == "country" or (place.kind is None and self.registry.country(place.name)):
+            return self.country(self.registry.country(place.name) or place.name)
+        scope = f"{slugify(place.country)}/" if place.country else ""
+        iri = f"{self.base}place/{scope}{slugify(place.name)}"
+        key = ("place", iri, "")
+        if key not in self._seen:
+            self._seen.add(key)
+            self.add(iri, RDF.type, SCHEMA.Place)
+            self.lit(iri, SCHEMA.name, place.name)
+            self.lit(iri, MAKB.placeKind, place.kind)
+            if place.country:
+                self.add(iri, SCHEMA.containedInPlace, self.country(place.country))
+        return iri
+
+    def person(self, p: PersonRef) -> str:
+        iri = self.registry.person_iri(p.name)
+        key = ("person", iri, "")
+        if key not in self._seen:
+            self._seen.add(key)
+            self.add(iri, RDF.type, FOAF.Person)
+            self.lit(iri, FOAF.name, p.name)
+        if p.email and ("mbox", iri, p.email) not in self._seen:
+            self._seen.add(("mbox", iri, p.email))
+            self.add(iri, FOAF.mbox, f"mailto:{p.email}")
+        unit = self.org(p.organisation)
+        if p.role or unit:
+            tag = short_hash(p.role or "", unit or "", n=6)
+            post = f"{iri}/post/{slugify((p.role or 'member') + ' ' + (unit or ''), 60)}-{tag}"
+            if ("post", post, "") not in self._seen:
+                self._seen.add(("post", post, ""))
+                self.add(post, RDF.type, ORG.Post)
+                self.add(post, RDF.type, MAKB.Post)
+                self.lit(post, SKOS.prefLabel, p.role or "Member")
+                self.add(post, ORG.heldBy, iri)
+                self.add(iri, ORG.holds, post)
+                if unit:
+                    self.add(post, ORG.postIn, unit)
+                    self.add(iri, ORG.memberOf, unit)
+                if p.evidence:
+                    self.lit(post, MAKB.evidence, p.evidence)
+        return iri
+
+    def evidence(self, graph: str, s: str, p: object, o: str, sentence: str | None) -> None:
+        """Reify (s, p, o) with the sentence it came from (standard RDF reification)."""
+        if not sentence:
+            return
+        stmt = f"{graph}/evidence/{short_hash(s, str(p), o, n=12)}"
+        if ("stmt", stmt, "") in self._seen:
+            return
+        self._seen.add(("stmt", stmt, ""))
+        self.add(stmt, RDF.type, RDF.Statement)
+        self.add(stmt, RDF.subject, s)
+        self.add(stmt, RDF.predicate, p)
+        self.add(stmt, RDF.object, o)
+        self.lit(stmt, MAKB.evidence, sentence)
+
+
+# ------------------------------------------------------------------------------- entry point
+
+
+def document_key(doc: Document) -> tuple[str, str]:
+    """(entity path, key): the identity of a document, stable across versions of it."""
+    if isinstance(doc, ManagementResponseDocument):
+        ev = doc.evaluation
+        return "evaluation", f"{slugify(ev.title, 50)}-{short_hash(ev.title, ev.commissioning_unit or '')}"
+    return "news", f"{slugify(doc.title, 50)}-{short_hash(doc.title, doc.date or '')}"
+
+
+def graph_iri(doc: Document, base: str) -> str:
+    _, key = document_key(doc)
+    return f"{base}graph/{doc.kind}/{key}"
+
+
+def map_document(doc: Document, src: SourceText, registry: Registry, ingested: datetime) -> DocumentGraph:
+    """All triples of one document's named graph, provenance included."""
+    base = registry.base
+    b = _Builder(base, registry)
+    g = graph_iri(doc, base)
+    path, key = document_key(doc)
+    main = f"{base}{path}/{key}"  # the evaluation or news release
+    source = f"{base}source/{src.sha256}"
+    out = DocumentGraph(iri=g, kind=doc.kind, main=main, source=source)
+
+    # provenance of the graph, inside the graph so that it is replaced with it
+    b.add(g, RDF.type, MAKB.DocumentGraph)
+    b.add(g, PROV.wasDerivedFrom, source)
+    b.lit(g, MAKB.contentHash, src.sha256)
+    b.lit(g, MAKB.parserVersion, parser_version(doc.kind))
+    b.lit(g, PROV.generatedAtTime, ingested.isoformat(timespec="seconds"), datatype=XSD.dateTime)
+    b.add(g, MAKB.describes, main)
+    b.add(source, RDF.type, MAKB.SourceDocument)
+    b.add(source, RDF.type, PROV.Entity)
+    b.lit(source, MAKB.fileName, src.source.replace("\\", "/").rsplit("/", 1)[-1])
+    b.lit(source, MAKB.contentHash, src.sha256)
+    b.lit(source, MAKB.documentKind, doc.kind)
+    b.lit(source, DCTERMS.extent, src.size)
+    b.lit(source, DCTERMS.format, "text/plain")
+
+    if isinstance(doc, ManagementResponseDocument):
+        _map_response(b, doc, g, main, source, ingested, out)
+    elif isinstance(doc, NewsDocument):
+        _map_news(b, doc, g, main)
+    _map_findings(b, doc.warnings, g, main)
+    out.triples = b.triples
+    return out
+
+
+def _map_findings(b: _Builder, findings: list[Finding], g: str, main: str) -> None:
+    for i, f in enumerate(findings, 1):
+        node = f"{g}/finding/{i}"
+        b.add(g, MAKB.finding, node)
+        b.add(node, RDF.type, MAKB.DataQualityFinding)
+        b.lit(node, MAKB.findingCode, f.code)
+        b.lit(node, RDFS.comment, f.message)
+        b.lit(node, MAKB.sourceLine, f.line)
+        target = main
+        m = re.match(r"recommendation (\S+)", f.about or "", re.IGNORECASE)
+        if m:
+            target = f"{main}/rec/{slugify(m.group(1))}"
+        b.add(node, MAKB.concerns, target)
+
+
+# ------------------------------------------------------------------------------- management responses
+
+
+def _map_response(b: _Builder, doc: ManagementResponseDocument, g: str, ev_iri: str, source: str,
+                  ingested: datetime, out: DocumentGraph) -> None:
+    ev = doc.evaluation
+    b.add(ev_iri, RDF.type, MAKB.Evaluation)
+    b.lit(ev_iri, DCTERMS.title, ev.title)
+    b.lit(ev_iri, MAKB.commissioningUnitText, ev.commissioning_unit)
+    b.lit(ev_iri, MAKB.responseUnitText, ev.response_unit)
+    b.lit(ev_iri, MAKB.evaluationPlan, ev.evaluation_plan)
+    b.lit(ev_iri, MAKB.evaluationType, ev.evaluation_type)
+    b.date(ev_iri, MAKB.completionDate, ev.completion_date)
+    b.lit(ev_iri, MAKB.overallComment, ev.overall_comments)
+    b.lit(ev_iri, MAKB.documentKind, doc.kind)
+    commissioning = b.org(ev.commissioning_org)
+    b.add(ev_iri, MAKB.commissioningUnit, commissioning)
+    if ev.country:
+        b.add(ev_iri, MAKB.country, b.country(ev.country))
+    for person in ev.prepared_by:
+        b.add(ev_iri, MAKB.preparedBy, b.person(person))
+    for ref in doc.organisations:
+        b.org(ref)
+
+    used: set[str] = set()
+    for pos, rec in enumerate(doc.recommendations, 1):
+        rec_iri = _unique(f"{ev_iri}/rec/{slugify(rec.number)}", used)
+        _map_recommendation(b, rec, rec_iri, pos, ev_iri, commissioning, source, ingested, out)
+
+
+def _unique(iri: str, used: set[str]) -> str:
+    cand, i = iri, 1
+    while cand in used:
+        i += 1
+        cand = f"{iri}-{i}"
+    used.add(cand)
+    return cand
+
+
+def _map_recommendation(b: _Builder, rec: RecommendationRecord, rec_iri: str, pos: int, ev_iri: str,
+                        fallback_org: str | None, source: str, ingested: datetime, out: DocumentGraph) -> None:
+    b.add(rec_iri, RDF.type, MAKB.Recommendation)
+    b.add(rec_iri, MAKB.evaluation, ev_iri)
+    b.lit(rec_iri, MAKB.number, rec.number)
+    b.lit(rec_iri, MAKB.position, pos)
+    b.lit(rec_iri, DCTERMS.description, rec.text)
+    b.lit(rec_iri, MAKB.sourceLine, rec.line)
+    for n in rec.covers or []:
+        b.lit(rec_iri, MAKB.covers, n)
+    numbers = rec.covers if rec.covers and len(rec.covers) == len(rec.items) else None
+    for i, text in enumerate(rec.items, 1):
+        item = f"{rec_iri}/item/{i}"
+        b.add(rec_iri, MAKB.item, item)
+        b.add(item, RDF.type, MAKB.RecommendationItem)
+        b.lit(item, MAKB.position, i)
+        b.lit(item, MAKB.number, numbers[i - 1] if numbers else None)
+        b.lit(item, DCTERMS.description, text)
+    b.lit(rec_iri, MAKB.addresseeText, rec.addressee)
+    addressee = b.org(rec.addressee_org)
+    b.add(rec_iri, MAKB.addressee, addressee)
+
+    if rec.response is not None:
+        r = rec.response
+        mr = f"{rec_iri}/response"
+        b.add(rec_iri, MAKB.managementResponse, mr)
+        b.add(mr, RDF.type, MAKB.ManagementResponse)
+        b.add(mr, MAKB.acceptance, acceptance_concept(r.acceptance))
+        b.lit(mr, DCTERMS.description, r.text)
+        b.date(mr, DCTERMS.created, r.added)
+        b.date(mr, DCTERMS.modified, r.updated)
+
+    used: set[str] = set()
+    for pos_ka, ka in enumerate(rec.key_actions, 1):
+        ka_iri = _unique(f"{rec_iri}/action/{slugify(ka.number)}", used)
+        _map_key_action(b, ka, ka_iri, pos_ka, rec_iri, addressee or fallback_org, source, ingested, out)
+
+
+def _party_unit(b: _Builder, party: Party, default_unit: str | None) -> tuple[str | None, str | None]:
+    """(responsible IRI, accountable unit IRI) for one party."""
+    if party.kind == "person" and party.person is not None:
+        person = b.person(party.person)
+        unit = b.org(party.person.organisation) or b.org(party.organisation) or default_unit
+        return person, unit
+    org = b.org(party.organisation)
+    if party.kind == "team":
+        return org or default_unit, org or default_unit
+    return org, org
+
+
+def _map_key_action(b: _Builder, ka: KeyActionRecord, iri: str, pos: int, rec_iri: str, default_unit: str | None,
+                    source: str, ingested: datetime, out: DocumentGraph) -> None:
+    b.add(iri, RDF.type, MAKB.KeyAction)
+    b.add(iri, MAKB.recommendation, rec_iri)
+    b.add(rec_iri, MAKB.keyAction, iri)
+    b.lit(iri, MAKB.number, ka.number)
+    b.lit(iri, MAKB.position, pos)
+    b.lit(iri, DCTERMS.description, ka.text)
+    b.lit(iri, MAKB.responsibleText, ka.responsible_text)
+    b.lit(iri, MAKB.sourceLine, ka.line)
+    units: list[str] = []
+    for party in ka.parties:
+        who, unit = _party_unit(b, party, default_unit)
+        b.add(iri, MAKB.responsible, who)
+        if unit and unit not in units:
+            units.append(unit)
+    if not units and default_unit:
+        units.append(default_unit)
+    for unit in units:
+        b.add(iri, MAKB.accountableUnit, unit)
+    b.date(iri, MAKB.dueDate, ka.due)
+    b.lit(iri, MAKB.dueEnd, period_end(ka.due), datatype=XSD.date)
+    b.lit(iri, MAKB.dueText, ka.due_text)
+    status = status_concept(ka.status)
+    b.add(iri, MAKB.status, status)
+    b.lit(iri, MAKB.statusText, ka.status)
+    if ka.comment:
+        b.lit(iri, MAKB.justification if ka.justification else MAKB.comment, ka.comment)
+    b.date(iri, DCTERMS.created, ka.added)
+    b.date(iri, DCTERMS.modified, ka.updated)
+    if ka.truncated:
+        b.lit(iri, MAKB.truncated, True)
+    out.statuses[iri] = status
+    observed = ka.updated or ingested.date().isoformat()
+    obs = f"{iri}/status/{observed}-{short_hash(status, n=6)}"
+    b.add(iri, MAKB.statusObservation, obs)
+    b.add(obs, RDF.type, MAKB.StatusObservation)
+    b.add(obs, MAKB.observedStatus, status)
+    b.date(obs, MAKB.observedOn, observed)
+    b.add(obs, PROV.wasDerivedFrom, source)
+
+
+# ------------------------------------------------------------------------------- news
+
+
+def _map_news(b: _Builder, doc: NewsDocument, g: str, news: str) -> None:
+    b.add(news, RDF.type, SCHEMA.NewsArticle)
+    b.add(news, RDF.type, PROV.Entity)
+    b.lit(news, DCTERMS.title, doc.title)
+    b.date(news, DCTERMS.date, doc.date)
+    b.lit(news, MAKB.documentKind, doc.kind)
+    if doc.country:
+        b.add(news, MAKB.country, b.country(doc.country))
+    for m in doc.organisations:
+        org = b.org(m.org)
+        b.add(news, MAKB.mentions, org)
+        if org:
+            b.evidence(g, news, MAKB.mentions, org, m.evidence)
+    for p in doc.people:
+        person = b.person(p)
+        b.add(news, MAKB.mentions, person)
+        b.evidence(g, news, MAKB.mentions, person, p.evidence)
+    for place in doc.places:
+        piri = b.place(place)
+        b.add(news, MAKB.mentions, piri)
+        b.evidence(g, news, MAKB.mentions, piri, place.evidence)
+
+    projects: dict[str, str] = {}
+    for proj in doc.projects:
+        piri = f"{b.base}project/{slugify(proj.title, 60)}-{short_hash(proj.title.lower())}"
+        projects[proj.title] = piri
+        ev = proj.evidence
+        b.add(piri, RDF.type, MAKB.Project)
+        b.add(piri, RDF.type, ORG.OrganizationalCollaboration)
+        b.lit(piri, DCTERMS.title, proj.title)
+        b.lit(piri, SKOS.prefLabel, proj.title)
+        b.lit(piri, MAKB.phase, proj.phase)
+        b.lit(piri, MAKB.evidence, ev.get("title"))
+        b.add(piri, PROV.wasDerivedFrom, news)
+        if doc.country:
+            b.add(piri, MAKB.country, b.country(doc.country))
+        for prop, refs, role in ((MAKB.funder, proj.funders, "funders"),
+                                 (MAKB.implementer, proj.implementers, "implementers"),
+                                 (MAKB.consortiumMember, proj.consortium, "consortium")):
+            for ref in refs:
+                org = b.org(ref)
+                if org:
+                    b.add(piri, prop, org)
+                    b.evidence(g, piri, prop, org, ev.get(role))
+        if proj.budget is not None:
+            money = f"{piri}/budget/{short_hash(news, str(proj.budget.amount), proj.budget.currency)}"
+            b.add(piri, MAKB.budget, money)
+            b.add(money, RDF.type, SCHEMA.MonetaryAmount)
+            b.lit(money, SCHEMA.value, _decimal(proj.budget.amount), datatype=XSD.decimal)
+            b.lit(money, SCHEMA.currency, proj.budget.currency)
+            b.lit(money, RDFS.comment, proj.budget.what)
+            b.lit(money, MAKB.evidence, proj.budget.evidence or ev.get("budget"))
+        for j, count in enumerate(proj.beneficiaries, 1):
+            grp = f"{piri}/beneficiaries/{short_hash(news, str(j), count.what)}"
+            b.add(piri, MAKB.beneficiaries, grp)
+            b.add(grp, RDF.type, MAKB.BeneficiaryGroup)
+            b.lit(grp, MAKB["count"], int(count.value))
+            b.lit(grp, DCTERMS.description, count.what)
+            b.lit(grp, MAKB.approximate, bool(count.approximate))
+            if count.direct is not None:
+                b.lit(grp, MAKB.direct, bool(count.direct))
+            b.lit(grp, MAKB.evidence, count.evidence or ev.get("beneficiaries"))
+        for place in proj.places:
+            pl = b.place(place)
+            b.add(piri, MAKB.location, pl)
+            b.evidence(g, piri, MAKB.location, pl, place.evidence or ev.get("places"))
+        b.add(news, MAKB.mentions, piri)
+
+    for i, ag in enumerate(doc.agreements, 1):
+        air = f"{news}/agreement/{i}"
+        b.add(air, RDF.type, MAKB.Agreement)
+        b.lit(air, MAKB.agreementType, ag.type)
+        b.lit(air, RDFS.label, f"{ag.type} ({ag.date})" if ag.date else ag.type)
+        b.date(air, DCTERMS.date, ag.date)
+        b.lit(air, MAKB.signedAt, ag.place)
+        b.lit(air, MAKB.evidence, ag.evidence)
+        b.add(air, PROV.wasDerivedFrom, news)
+        for ref in ag.parties:
+            org = b.org(ref)
+            if org:
+                b.add(air, MAKB.party, org)
+                b.evidence(g, air, MAKB.party, org, ag.evidence)
+        if ag.about:
+            target = projects.get(ag.about) or next(
+                (iri for t, iri in projects.items() if t.lower() == ag.about.lower()), None)
+            if target:
+                b.add(air, MAKB.about, target)
+            else:
+                b.lit(air, DCTERMS.subject, ag.about)
+
+    for ps in doc.partnerships:
+        iris = sorted({b.org(r) or "" for r in ps.parties} - {""})
+        if len(iris) < 2:
+            continue
+        piri = f"{b.base}partnership/{short_hash(*iris, n=12)}"
+        b.add(piri, RDF.type, MAKB.Partnership)
+        for org in iris:
+            b.add(piri, MAKB.party, org)
+            b.evidence(g, piri, MAKB.party, org, ps.evidence)
+        if ps.since and re.fullmatch(r"\d{4}", ps.since):
+            b.lit(piri, MAKB.since, ps.since, datatype=XSD.gYear)
+        b.lit(piri, MAKB.evidence, ps.evidence)
+        b.add(piri, PROV.wasDerivedFrom, news)
+
+
+def _decimal(amount: float | int) -> str:
+    if isinstance(amount, int) or float(amount).is_integer():
+        return f"{int(amount)}.0"
+    return repr(float(amount))
