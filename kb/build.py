@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kb import ingest
-from kb.errors import KBError, ParseError
+from kb.errors import KBError, ParseError, StoreError
 from kb.ingest import SourceText
 from kb.mapping import DocumentGraph, map_document
 from kb.model import Document
@@ -29,7 +29,7 @@ from kb.store import GraphResult, Store
 ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "makb.ttl"
 SHAPES_FILE = PROJECT_ROOT / "ontology" / "shapes.ttl"
 
-#: triples written per transaction when loading many new documents
+#: triples written per transaction when loading many new documents (embedded store)
 BATCH_TRIPLES = 50_000
 
 
@@ -48,6 +48,8 @@ class DocumentOutcome:
 class BuildReport:
     outcomes: list[DocumentOutcome] = field(default_factory=list)
     static_triples: int = 0
+    #: why writing stopped, when the store became unreachable during the build
+    store_error: str | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -68,7 +70,7 @@ class BuildReport:
 
     def to_json(self) -> dict[str, object]:
         return {"documents": [o.__dict__ for o in self.outcomes], "summary": self.summary(),
-                "failed": len(self.failed)}
+                "failed": len(self.failed), "store_error": self.store_error}
 
 
 def iter_documents(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -120,11 +122,14 @@ class Builder:
     """Ingests documents into one store; keeps what it knows of the store between calls."""
 
     def __init__(self, store: Store, registry: Registry, now: datetime | None = None,
-                 max_bytes: int | None = None) -> None:
+                 max_bytes: int | None = None, batch_triples: int = BATCH_TRIPLES) -> None:
         self.store = store
         self.registry = registry
         self.now = now or datetime.now(UTC).replace(microsecond=0)
         self.max_bytes = max_bytes
+        self.batch_triples = batch_triples
+        #: set when a write failed because the store is unreachable; later documents are not attempted
+        self.store_error: str | None = None
         self.versions = existing_versions(store)
         self._pending: list[tuple[str, list[ox.Triple]]] = []
         self._pending_outcomes: list[DocumentOutcome] = []
@@ -132,6 +137,8 @@ class Builder:
 
     def ingest_source(self, src: SourceText) -> DocumentOutcome:
         """Parse, map and stage one decoded document (written on ``flush`` or when a batch fills)."""
+        if self.store_error:
+            return DocumentOutcome(src.source, "failed", error=f"{src.source}: not written: {self.store_error}")
         try:
             doc = parse_source(src, self.registry)
             dg = map_document(doc, src, self.registry, self.now)
@@ -166,49 +173,64 @@ class Builder:
         self._pending.append((dg.iri, dg.triples))
         self._pending_outcomes.append(outcome)
         self._pending_triples += len(dg.triples)
-        if self._pending_triples >= BATCH_TRIPLES:
+        if self._pending_triples >= self.batch_triples:
             self.flush()
 
     def _replace(self, dg: DocumentGraph, outcome: DocumentOutcome) -> None:
         carried = previous_observations(self.store, dg.iri)
         seen = set(dg.triples)
         triples = dg.triples + [t for t in carried if t not in seen]
-        try:
-            self.store.replace_graph(dg.iri, triples)
-        except KBError as exc:
-            outcome.status, outcome.error, outcome.triples = "failed", exc.message, 0
-            self.versions.pop(dg.iri, None)
-            return
-        outcome.status = "replaced"
-        outcome.triples = len(triples)
+        if self._write([(dg.iri, triples)], [outcome]):
+            outcome.status = "replaced"
+            outcome.triples = len(triples)
 
     def flush(self) -> None:
-        """Write the staged new documents in one transaction."""
+        """Write the staged new documents: one transaction on the embedded store, one request
+        per document graph on a remote one (each document lands whole or not at all)."""
         if not self._pending:
             return
         pending, outcomes = self._pending, self._pending_outcomes
         self._pending, self._pending_outcomes, self._pending_triples = [], [], 0
-        try:
-            self.store.replace_graphs(pending)
-        except KBError as exc:
+        if self.store.kind == "remote":
+            for item, outcome in zip(pending, outcomes, strict=True):
+                self._write([item], [outcome])
+        else:
+            self._write(pending, outcomes)
+
+    def _write(self, graphs: list[tuple[str, list[ox.Triple]]], outcomes: list[DocumentOutcome]) -> bool:
+        if self.store_error:
+            exc_message = f"not written: {self.store_error}"
             for o in outcomes:
-                o.status, o.error, o.triples = "failed", exc.message, 0
+                o.status, o.error, o.triples = "failed", f"{o.source}: {exc_message}", 0
                 if o.graph:
                     self.versions.pop(o.graph, None)
+            return False
+        try:
+            self.store.replace_graphs(graphs)
+        except KBError as exc:
+            if isinstance(exc, StoreError):
+                self.store_error = exc.message
+            for o in outcomes:
+                o.status, o.error, o.triples = "failed", f"{o.source}: {exc.message}", 0
+                if o.graph:
+                    self.versions.pop(o.graph, None)
+            return False
+        return True
 
 
 def build(store: Store, paths: Iterable[str | Path], registry: Registry, now: datetime | None = None,
           max_bytes: int | None = None, progress: Callable[[DocumentOutcome], None] | None = None,
-          with_static: bool = True) -> BuildReport:
+          with_static: bool = True, batch_triples: int = BATCH_TRIPLES) -> BuildReport:
     """Load the ontology, the registry and every document under ``paths``."""
     report = BuildReport()
     if with_static:
         report.static_triples = load_static(store, registry)
-    builder = Builder(store, registry, now=now, max_bytes=max_bytes)
+    builder = Builder(store, registry, now=now, max_bytes=max_bytes, batch_triples=batch_triples)
     for path in iter_documents(paths):
         outcome = builder.ingest_path(path)
         report.outcomes.append(outcome)
         if progress:
             progress(outcome)
     builder.flush()
+    report.store_error = builder.store_error
     return report

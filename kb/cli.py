@@ -84,26 +84,44 @@ def cmd_build(ctx: Context, args: argparse.Namespace) -> int:
         if not Path(p).exists():
             raise ConfigError(f"no such file or directory: {p}")
     registry = ctx.registry()
-    progress = _progress_bar(paths, args)
+    bar = _progress_bar(paths, args)
+
+    def on_document(o: Any) -> None:
+        if bar is not None:
+            bar(o)
+        if args.json:
+            return
+        if o.status == "failed":
+            _say(f"FAILED    {o.error}", bar, sys.stderr)
+        elif args.verbose:
+            _say(f"{o.status:<9} {o.source} ({o.kind}, {o.triples:,} triples)", bar, sys.stdout)
+        if args.verbose or args.warnings:
+            for w in o.warnings:
+                _say(f"          warning: {o.source}: {w}", bar, sys.stdout)
+
     try:
         report = build(ctx.store, paths, registry, max_bytes=ctx.settings["MAKB_MAX_DOCUMENT_BYTES"],
-                       progress=progress)
+                       progress=on_document, batch_triples=ctx.settings["MAKB_BATCH_TRIPLES"])
     finally:
-        if progress is not None:
-            progress.close()  # type: ignore[attr-defined]
+        if bar is not None:
+            bar.close()
     if args.json:
         _out(json.dumps(report.to_json(), indent=2))
     else:
-        for o in report.outcomes:
-            if o.status == "failed":
-                print(f"FAILED  {o.error}", file=sys.stderr)
-            elif args.verbose or o.warnings:
-                print(f"{o.status:<9} {o.source} ({o.kind}, {o.triples:,} triples)")
-                for w in o.warnings if args.verbose or args.warnings else []:
-                    print(f"          warning: {w}")
         print(report.summary())
         print(f"store: {ctx.store.location}")
+    if report.store_error:
+        print(f"makb: error: {report.store_error}", file=sys.stderr)
+        return EXIT_STORE
     return EXIT_FAIL if report.failed else EXIT_OK
+
+
+def _say(line: str, bar: _Progress | None, stream: Any) -> None:
+    """Print one line now (above the progress bar when there is one)."""
+    if bar is not None:
+        bar.bar.write(line, file=stream)
+    else:
+        print(line, file=stream, flush=True)
 
 
 class _Progress:
@@ -285,7 +303,9 @@ class ExtraExport:
 _EXTRA_EXPORTS: list[ExtraExport] = []
 
 #: modules that add commands: each has ``register(subparsers)`` and may add ExtraExport entries
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "kb.analysis.commands",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -318,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
              "makb build --json reports/ > out.json"])
     p.add_argument("paths", nargs="*", help="files or directories (default: $MAKB_DATA, the documents under data/)")
     p.add_argument("--json", action="store_true", help="print the build report as JSON")
-    p.add_argument("--verbose", "-v", action="store_true", help="one line per document, with its warnings")
+    p.add_argument("--verbose", "-v", action="store_true", help="one line per document as it is read, with warnings")
     p.add_argument("--warnings", action="store_true", help="print every warning")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -348,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", cmd_export, "Write the KB (or one graph) as RDF or as a graph file.",
             ["makb export --format ttl --out kb.ttl", "makb export --format trig",
              "makb export --format nt --graph https://w3id.org/makb/id/graph/registry"])
-    p.add_argument("--format", required=True, choices=export_formats)
+    export_format = p.add_argument("--format", required=True, choices=export_formats)
     p.add_argument("--graph", help="one named graph IRI (RDF formats), or a graph name for graph formats")
     p.add_argument("--out", "-o", help="write to this file instead of stdout")
 
@@ -364,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     for module in COMMAND_MODULES:
         import importlib
         importlib.import_module(module).register(sub, add)
+    export_format.choices = list(RDF_FORMATS) + [f for e in _EXTRA_EXPORTS for f in e.formats]
     return parser
 
 

@@ -52,6 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAKB_MAX_UPLOAD_BYTES", 5_000_000, "Largest document accepted by the web upload, in bytes.", int),
     Setting("MAKB_MAX_DOCUMENT_BYTES", 20_000_000,
             "Largest source document 'makb build' parses, in bytes; larger files are reported and skipped.", int),
+    Setting("MAKB_BATCH_TRIPLES", 50_000,
+            "Triples 'makb build' writes per transaction when loading new documents into the embedded store.", int),
     Setting("MAKB_GRAPH_NODE_CAP", 300, "Most nodes drawn in one interactive graph; the rest are aggregated.", int),
     Setting("MAKB_REMOTE_RETRIES", 3, "Attempts for one request to a remote endpoint before giving up.", int),
     Setting("MAKB_REMOTE_TIMEOUT", 60.0, "Seconds to wait for one request to a remote endpoint.", float),
