@@ -423,6 +423,7 @@ def _map_news(b: _Builder, doc: NewsDocument, g: str, news: str) -> None:
     b.lit(news, MAKB.documentKind, doc.kind)
     if doc.country:
         b.add(news, MAKB.country, b.country(doc.country))
+    b.add(news, DCTERMS.publisher, b.org(doc.publisher))
     for m in doc.organisations:
         org = b.org(m.org)
         b.add(news, MAKB.mentions, org)
