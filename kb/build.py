@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from kb import ingest
 from kb.errors import KBError, ParseError, StoreError
-from kb.ingest import SourceText
+from kb.ingest import SourceText, parser_version
 from kb.mapping import DocumentGraph, map_document
 from kb.model import Document
 from kb.namespaces import ONTOLOGY_IRI, sparql_prefixes
@@ -141,14 +141,20 @@ class Builder:
             return DocumentOutcome(src.source, "failed", error=f"{src.source}: not written: {self.store_error}")
         try:
             doc = parse_source(src, self.registry)
-            dg = map_document(doc, src, self.registry, self.now)
         except KBError as exc:
             return DocumentOutcome(src.source, "failed", error=exc.message)
         except Exception as exc:  # a parser bug must not stop a batch; report it with its place
             return DocumentOutcome(src.source, "failed", error=f"{src.source}: internal parser error: {exc!r}")
+        return self.ingest_parsed(src, doc)
+
+    def ingest_parsed(self, src: SourceText, doc: Document) -> DocumentOutcome:
+        """Map and stage a document already parsed."""
+        try:
+            dg = map_document(doc, src, self.registry, self.now)
+        except Exception as exc:  # a mapping bug must not stop a batch either
+            return DocumentOutcome(src.source, "failed", error=f"{src.source}: internal mapping error: {exc!r}")
         outcome = DocumentOutcome(src.source, "added", kind=doc.kind, graph=dg.iri, triples=len(dg.triples),
                                   warnings=[str(w) for w in doc.warnings])
-        from kb.ingest import parser_version
         known = self.versions.get(dg.iri)
         if known == (src.sha256, parser_version(doc.kind)):
             outcome.status = "unchanged"
@@ -234,3 +240,24 @@ def build(store: Store, paths: Iterable[str | Path], registry: Registry, now: da
     builder.flush()
     report.store_error = builder.store_error
     return report
+
+
+def ingest_bytes(store: Store, registry: Registry, name: str, data: bytes, max_bytes: int | None = None,
+                 now: datetime | None = None) -> DocumentOutcome:
+    """Ingest one uploaded document: decoded and parsed completely before anything is written.
+
+    Raises ``ParseError`` (nothing written) when it cannot be read or parsed, and
+    ``StoreError`` when the store refuses the write.
+    """
+    if max_bytes is not None and len(data) > max_bytes:
+        raise ParseError(f"document is {len(data):,} bytes, over the limit of {max_bytes:,}", source=name)
+    src = ingest.decode(data, name)
+    doc = parse_source(src, registry)
+    builder = Builder(store, registry, now=now)
+    outcome = builder.ingest_parsed(src, doc)
+    builder.flush()
+    if builder.store_error:
+        raise StoreError(builder.store_error)
+    if outcome.status == "failed":
+        raise StoreError(outcome.error or f"{name}: not written")
+    return outcome

@@ -209,7 +209,7 @@ class Registry:
 
 _TYPE_HINTS = (
     (r"\bNGO\b|non-governmental|foundation|association|society|charity", "ngo"),
-    (r"^(UN|United Nations)\b|\bUN[A-Z]{2,}\b", "un-agency"),
+    (r"^(?-i:UN)\b|^United Nations\b|\b(?-i:UN[A-Z]{2,})\b", "un-agency"),
     (r"\bministry\b|\bgovernment\b|\bministry of\b", "government"),
     (r"national (mine action|agency|authority|centre|center)|mine action (centre|center|authority|agency)",
      "national-authority"),

@@ -64,6 +64,9 @@ def test_guess_type() -> None:
     assert guess_type("Ministry of Defence") == "government"
     assert guess_type("UNMAS") == "un-agency"
     assert guess_type("Acme") == "other"
+    assert guess_type("Energy and Environment Unit") == "unit"          # not "UN..." in any case
+    assert guess_type("United Kingdom Embassy") == "donor"
+    assert guess_type("United Nations Population Fund") == "un-agency"
 
 
 def test_slug_and_normalise() -> None:

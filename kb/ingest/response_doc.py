@@ -1,0 +1,503 @@
+"""Parser for a management-response document converted from Word or PDF.
+
+Such a document follows the UNDP/UNITAR template::
+
+    **Management Response "<evaluation title>"**
+    Prepared by: <name>          (a second column may be interleaved line by line:
+     Input by UNDP: <name>        "Prepared by: X" / "Input by UNDP: Y")
+    Position: ... / Unit/Bureau: ...
+    **Overall comments:** ...
+    **Evaluation Recommendation 1:** <text>
+    **Management Response: Partially accepted** – <text>
+    Key Action(s)<TAB>Time Frame<TAB>Responsible Unit(s)<TAB>Tracking*<TAB>
+    <TAB><TAB><TAB>Status<TAB>Comments
+    <action><TAB><time frame><TAB><responsible><TAB><status><TAB><comments>
+
+Bold may be ``**...**`` or ``<b>...</b>``; footnotes ("\\* The implementation status is
+tracked in the ERC.") yield nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kb.errors import ParseError
+from kb.ingest import textutil as tu
+from kb.model import (
+    EvaluationRecord,
+    Finding,
+    KeyActionRecord,
+    ManagementResponseDocument,
+    OrgRef,
+    PersonRef,
+    RecommendationRecord,
+    ResponseRecord,
+)
+from kb.registry import Registry
+
+KIND = "response-document"
+PARSER_VERSION = "1.0"
+
+REC_RE = re.compile(r"^(?:Evaluation\s+)?Recommendation(?:\s+or\s+Issue)?\s*(?:No\.?\s*|#\s*)?"
+                    r"(\d{1,3}(?:\.\d{1,3})*)\s*(?:[:.)\-\u2013\u2014]\s*(.*)|$)", re.I)
+MR_RE = re.compile(r"^Management\s+Response\b\s*(?:[:.\-\u2013\u2014]\s*)?(.*)$", re.I)
+MR_TITLE_RE = re.compile(r"^Management\s+Response\s*(?:(?:to|for|on|of)\s+)?(?:the\s+)?(?:[:\-\u2013\u2014]\s*)?",
+                         re.I)
+KA_HEADER_RE = re.compile(r"^Key\s+Actions?\s*(?:\(s\))?\s*:?\s*$", re.I)
+BOLD_RE = re.compile(r"(?:\*\*|<b>|<strong>)(.*?)(?:\*\*|</b>|</strong>)", re.I)
+FIELD_RE = re.compile(
+    r"^(Prepared\s+by|Input\s+by[^:]{0,40}|Input\s+into\s+and\s+update\s+in\s+ERC|Cleared\s+by|Approved\s+by|"
+    r"Reviewed\s+by|Submitted\s+by|Position|Title|Unit\s*/\s*Bureau|Unit|Bureau|Organi[sz]ation|Agency|"
+    r"Evaluation\s+title|Title\s+of\s+(?:the\s+)?evaluation|Date|Overall\s+comments?|"
+    r"Overall\s+management\s+response)\s*:\s*(.*)$", re.I)
+FIELD_SPLIT_RE = re.compile(r"\s{2,}(?=(?:Prepared|Input|Cleared|Approved|Reviewed|Submitted|Position|Unit|Bureau)"
+                            r"\b[^:]{0,40}:)")
+FOOTNOTE_RE = re.compile(r"^\s*(?:\\\*|\*\s*The implementation status|\*\s*Implementation status)", re.I)
+NOISE_RE = re.compile(r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s*\|\s*p\s*a\s*g\s*e|\d{1,3}|-\s*\d+\s*-)$", re.I)
+KA_NUMBER_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)[.)]?\s+(?=\S)|^(\d{1,2})[.)]\s+(?=\S)")
+HEADER_WORDS = {
+    "key action(s)", "key actions", "key action", "time frame", "timeframe", "responsible unit(s)",
+    "responsible units", "responsible unit", "responsible", "tracking", "tracking status", "status", "comments",
+    "comment", "documents", "due date", "deadline", "remarks",
+}
+DUE_WORDS = {"ongoing", "on-going", "done", "unknown", "continuous", "continuing", "tbd", "tbc", "n/a",
+             "immediate", "immediately", "completed", "permanent", "regularly", "as needed"}
+ERC_MARKER_RE = re.compile(r"^\s*Management Response\s*:?\s*\[\s*Added\s*:", re.M | re.I)
+ERC_HEADER_RE = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3})*\.?\s*Recommendation\s*:\s*$", re.M | re.I)
+PERSON_FIELDS = ("prepared", "input", "cleared", "approved", "reviewed", "submitted")
+
+
+def sniff(text: str) -> float:
+    """Confidence that ``text`` is a management-response document (not an ERC page)."""
+    head = text[:200_000]
+    score = 0.0
+    if re.search(r"^[\s*#<>/a-z]*(?:Evaluation\s+)?Recommendation(?:\s+or\s+Issue)?\s*\d{1,3}(?:\.\d{1,3})*\s*[:.]",
+                 head, re.M | re.I) and re.search(r"Evaluation\s+Recommendation|Management\s+Response\s*:",
+                                                  head, re.I):
+        score += 0.45
+    if re.search(r"Key\s+Action\s*\(s\)|Key\s+Actions?\s*:?\t", head, re.I):
+        score += 0.2
+    if re.search(r"Time\s*Frame", head, re.I):
+        score += 0.15
+    if re.search(r"Responsible\s+Unit", head, re.I):
+        score += 0.15
+    if re.search(r"Management\s+Response\s*:", head, re.I):
+        score += 0.1
+    if re.search(r"Tracking\*?\s*(?:\t|\s)*Status", head, re.I):
+        score += 0.05
+    if re.search(r"^\s*Prepared by\s*:", head, re.M | re.I):
+        score += 0.05
+    if re.search(r"\[\s*Added\s*:|^\s*Commissioning Unit\s*:", head, re.M | re.I):
+        score *= 0.3
+    return min(score, 1.0)
+
+
+@dataclass
+class _Rec:
+    record: RecommendationRecord
+    text_lines: list[str] = field(default_factory=list)
+    response_lines: list[str] = field(default_factory=list)
+    response_line: int | None = None
+
+
+@dataclass
+class _Table:
+    roles: list[str] = field(default_factory=list)
+    header_cells: list[str] = field(default_factory=list)
+    header_line: int = 0
+    vertical: list[str] = field(default_factory=list)
+    vertical_line: int | None = None
+    awaiting_responsible: KeyActionRecord | None = None
+    rows: int = 0
+
+
+class _Parser:
+    def __init__(self, text: str, source: str, registry: Registry) -> None:
+        self.source = source
+        self.registry = registry
+        self.text = text
+        self.raw = text.split("\n")
+        self.findings: list[Finding] = []
+        self.resolver = tu.Resolver(registry, self.findings)
+        self.title: str | None = None
+        self.title_pending = False
+        self.title_marked = False
+        self.people: dict[str, list[tuple[str | None, int]]] = {"person": [], "position": [], "unit": []}
+        self.person_labels: list[str] = []
+        self.overall: list[str] | None = None
+        self.recs: list[_Rec] = []
+        self.rec: _Rec | None = None
+        self.state = "pre"
+        self.table: _Table | None = None
+        self.first_lines: list[str] = []
+        self.country: str | None = None
+
+    # ------------------------------------------------------------------ driver
+
+    def run(self) -> ManagementResponseDocument:
+        erc_marker = ERC_MARKER_RE.search(self.text)
+        if erc_marker and ERC_HEADER_RE.search(self.text):
+            raise ParseError("not a management-response document but an ERC management-response page",
+                             source=self.source, line=self.text.count("\n", 0, erc_marker.start()) + 1)
+        for i, raw in enumerate(self.raw):
+            self.line(i, raw)
+        self.finish_rec()
+        if not self.recs and not self.title_marked:
+            raise ParseError("not a management-response document: no 'Management Response' title, no "
+                             "'Evaluation title:' and no 'Evaluation Recommendation N:' heading",
+                             source=self.source, line=1)
+        title = self.title
+        if not title and self.first_lines:
+            title = tu.strip_quotes(self.first_lines[0])
+        if not title:
+            self.findings.append(Finding("missing-title", "no evaluation title before the recommendations", line=1))
+        if not self.recs:
+            self.findings.append(Finding("no-recommendations", "the document lists no evaluation recommendation",
+                                         line=1))
+        ev = EvaluationRecord(title=title or "", country=self.country,
+                              prepared_by=self.prepared_by(), overall_comments=tu.join_lines(self.overall or []))
+        return ManagementResponseDocument(
+            source=self.source, kind=KIND, evaluation=ev, recommendations=[r.record for r in self.recs],
+            warnings=sorted(self.findings, key=lambda f: (f.line is None, f.line or 0)),
+            organisations=self.resolver.organisations())
+
+    def line(self, i: int, raw: str) -> None:
+        if FOOTNOTE_RE.match(raw):
+            return
+        stripped = tu.strip_markup(raw)
+        cleaned = tu.clean(stripped)
+        if not cleaned or NOISE_RE.match(cleaned):
+            return
+        cells = [tu.clean(c) for c in stripped.split("\t")]
+        m = REC_RE.match(cleaned)
+        if m and (self.state != "pre" or not FIELD_RE.match(cleaned)):
+            self.start_rec(i, m.group(1), m.group(2) or "")
+            return
+        m = MR_RE.match(cleaned)
+        if m and self.rec is not None:
+            self.start_response(i, raw, m.group(1))
+            return
+        if self.rec is not None and KA_HEADER_RE.match(cells[0]) and (len(cells) > 1 or len(cleaned) < 20):
+            self.start_table(i, cells)
+            return
+        if self.table is not None and "\t" in stripped and self.is_header_continuation(cells):
+            self.merge_header(cells)
+            return
+        if self.state == "pre":
+            self.preamble(i, raw, stripped, cleaned)
+        elif self.state == "rec":
+            assert self.rec is not None
+            self.rec.text_lines.append(cleaned)
+        elif self.state == "response":
+            assert self.rec is not None
+            if "\t" in stripped and sum(1 for c in cells if c) >= 2:
+                self.start_table(i, [], implicit=True)
+                self.row(i, cells)
+            else:
+                self.rec.response_lines.append(cleaned)
+        elif self.state == "table":
+            if "\t" in stripped:
+                if any(cells):
+                    self.row(i, cells)
+            elif self.table is not None and not self.table.rows and not self.table.vertical \
+                    and cleaned.lower().strip(" *:") in HEADER_WORDS:
+                self.table.header_cells.append(cleaned)
+                self.table.roles.append(_role(cleaned))
+            else:
+                self.vertical_line(i, cleaned)
+
+    # ------------------------------------------------------------------ preamble
+
+    def preamble(self, i: int, raw: str, stripped: str, cleaned: str) -> None:
+        parts = [p for c in stripped.split("\t") for p in FIELD_SPLIT_RE.split(c)]
+        parts = [tu.clean(p) for p in parts if tu.clean(p)]
+        fields = [FIELD_RE.match(p) for p in parts]
+        if parts and all(fields):
+            for m in fields:
+                assert m is not None
+                self.field(i, m.group(1), m.group(2))
+            return
+        if self.overall is not None:
+            self.overall.append(cleaned)
+            return
+        m = MR_TITLE_RE.match(cleaned)
+        if m and self.title is None and re.match(r"^Management\s+Response\b", cleaned, re.I):
+            self.title_marked = True
+            rest = tu.strip_quotes(cleaned[m.end():])
+            if rest:
+                self.title = rest
+            else:
+                self.title_pending = True
+            return
+        if self.title_pending and self.title is None:
+            self.title = tu.strip_quotes(cleaned)
+            self.title_pending = False
+            return
+        if self.title is None:
+            self.first_lines.append(cleaned)
+            return
+        self.findings.append(Finding("unrecognised-line", f"text before the recommendations: {cleaned[:120]!r}",
+                                     line=i + 1))
+
+    def field(self, i: int, label: str, value: str) -> None:
+        key = re.sub(r"\s+", " ", label.lower())
+        value = tu.clean(value)
+        if key.startswith(PERSON_FIELDS):
+            self.people["person"].append((value or None, i + 1))
+            self.person_labels.append(key)
+        elif key == "position" or (key == "title" and self.people["person"]):
+            self.people["position"].append((value or None, i + 1))
+        elif key.replace(" ", "") in ("unit/bureau", "unit", "bureau", "organisation", "organization", "agency"):
+            self.people["unit"].append((value or None, i + 1))
+        elif key in ("title", "evaluation title") or key.startswith("title of"):
+            if value:
+                self.title = tu.strip_quotes(value)
+                self.title_marked = True
+        elif key.startswith("overall"):
+            self.overall = [value] if value else []
+
+    def prepared_by(self) -> list[PersonRef]:
+        out: list[PersonRef] = []
+        for k, (name, line) in enumerate(self.people["person"]):
+            if not name:
+                continue
+            position = self.people["position"][k][0] if k < len(self.people["position"]) else None
+            unit = self.people["unit"][k][0] if k < len(self.people["unit"]) else None
+            org: OrgRef | None = None
+            if unit:
+                org = self.resolver.resolve(unit, line=line, about=f"prepared by {name}")
+            else:
+                m = re.match(r"input by\s+(.+)$", self.person_labels[k])
+                if m:
+                    org = self.resolver.lookup(m.group(1))
+                    if org:
+                        org = self.resolver.record(org)
+            out.append(PersonRef(name=tu.strip_honorific(name), role=position, organisation=org))
+        return out
+
+    # ------------------------------------------------------------------ recommendations
+
+    def start_rec(self, i: int, number: str, text: str) -> None:
+        self.finish_rec()
+        if not self.recs:
+            title = self.title or (self.first_lines[0] if self.first_lines else "")
+            self.country = tu.find_country(title, self.registry)
+            self.resolver.country = self.country
+        record = RecommendationRecord(number=number, text="", line=i + 1)
+        self.rec = _Rec(record=record)
+        if text:
+            self.rec.text_lines.append(text)
+        self.recs.append(self.rec)
+        self.state = "rec"
+
+    def start_response(self, i: int, raw: str, rest: str) -> None:
+        rec = self.rec
+        assert rec is not None
+        self.finish_table()
+        self.state = "response"
+        rec.response_line = i + 1
+        acceptance: str | None = None
+        bold = BOLD_RE.search(raw)
+        if bold:
+            inner = tu.clean(tu.strip_markup(bold.group(1)))
+            m = MR_RE.match(inner)
+            word = tu.clean(m.group(1)) if m else ""
+            acceptance = tu.normalise_acceptance(word) if word else None
+            if acceptance:
+                pos = rest.lower().find(word.lower())
+                rest = rest[pos + len(word):] if pos >= 0 else rest
+                rest = rest.strip().lstrip(tu.SEPARATORS).strip()
+        if acceptance is None:
+            acceptance, rest = tu.split_acceptance(rest)
+        rec.record.response = ResponseRecord(acceptance=acceptance)
+        if rest:
+            rec.response_lines.append(rest)
+
+    def finish_rec(self) -> None:
+        self.finish_table()
+        rec = self.rec
+        if rec is None:
+            return
+        self.rec = None
+        record = rec.record
+        about = f"recommendation {record.number}"
+        record.text = "\n".join(rec.text_lines)
+        if not record.text:
+            self.findings.append(Finding("empty-recommendation", f"{about} has no text", line=record.line,
+                                         about=about))
+        if record.response is None:
+            self.findings.append(Finding("missing-response", f"{about} has no management response",
+                                         line=record.line, about=about))
+        else:
+            record.response.text = tu.join_lines(rec.response_lines)
+            if record.response.acceptance is None:
+                self.findings.append(Finding("missing-acceptance", f"the response to {about} states no acceptance",
+                                             line=rec.response_line, about=about))
+        for ka in record.key_actions:
+            self.finish_action(record, ka)
+
+    # ------------------------------------------------------------------ key-action table
+
+    def start_table(self, i: int, cells: list[str], implicit: bool = False) -> None:
+        self.finish_table()
+        self.table = _Table(header_line=i + 1)
+        if not implicit:
+            self.table.header_cells = list(cells)
+            self.table.roles = [_role(c) for c in cells]
+        self.state = "table"
+
+    def is_header_continuation(self, cells: list[str]) -> bool:
+        words = [c.lower().strip(" *:") for c in cells if c]
+        return bool(words) and all(w in HEADER_WORDS for w in words) and self.table is not None \
+            and self.table.rows == 0
+
+    def merge_header(self, cells: list[str]) -> None:
+        table = self.table
+        assert table is not None
+        merged = list(table.header_cells)
+        for k, c in enumerate(cells):
+            if k < len(merged):
+                merged[k] = f"{merged[k]} {c}".strip()
+            else:
+                merged.append(c)
+        table.header_cells = merged
+        table.roles = [_role(c) for c in merged]
+
+    def row(self, i: int, cells: list[str]) -> None:
+        rec, table = self.rec, self.table
+        assert rec is not None and table is not None
+        roles = table.roles or ["text", "due", "responsible", "status", "comment"]
+        values: dict[str, list[str]] = {}
+        for k, c in enumerate(cells):
+            role = roles[k] if k < len(roles) else "comment"
+            if c and role != "documents":
+                values.setdefault(role, []).append(c)
+        text = " ".join(values.get("text", []))
+        if table.vertical:
+            text = "\n".join(table.vertical + ([text] if text else []))
+            line = table.vertical_line or i + 1
+            table.vertical = []
+            table.vertical_line = None
+        else:
+            line = i + 1
+        kas = rec.record.key_actions
+        if not text and kas and table.rows:
+            self.continue_row(kas[-1], values)
+            return
+        table.rows += 1
+        ka = self.new_action(line, text)
+        ka.due_text = " ".join(values.get("due", [])) or None
+        ka.responsible_text = " ".join(values.get("responsible", [])) or None
+        ka.status = " ".join(values.get("status", [])) or None
+        comments = values.get("comment", []) + values.get("other", [])
+        ka.comment = "\n".join(comments) or None
+
+    def continue_row(self, ka: KeyActionRecord, values: dict[str, list[str]]) -> None:
+        """A row with an empty action cell continues the previous row (a wrapped cell)."""
+        for role, attr in (("due", "due_text"), ("responsible", "responsible_text"), ("status", "status"),
+                           ("comment", "comment"), ("other", "comment")):
+            extra = " ".join(values.get(role, []))
+            if extra:
+                current = getattr(ka, attr)
+                sep = "\n" if attr == "comment" else " "
+                setattr(ka, attr, f"{current}{sep}{extra}" if current else extra)
+
+    def vertical_line(self, i: int, line: str) -> None:
+        """A table line without tabs: the cells of a PDF conversion, one per line."""
+        table, rec = self.table, self.rec
+        assert table is not None and rec is not None
+        if table.awaiting_responsible is not None:
+            ka = table.awaiting_responsible
+            table.awaiting_responsible = None
+            if len(line.split()) <= 10 and not line.endswith("."):
+                ka.responsible_text = line
+                return
+        if table.vertical and _looks_like_due(line):
+            ka = self.new_action(table.vertical_line or i + 1, "\n".join(table.vertical))
+            ka.due_text = line
+            table.vertical = []
+            table.vertical_line = None
+            table.awaiting_responsible = ka
+            return
+        if not table.vertical:
+            table.vertical_line = i + 1
+        table.vertical.append(line)
+
+    def finish_table(self) -> None:
+        table, rec = self.table, self.rec
+        self.table = None
+        if table is None or rec is None:
+            return
+        if table.vertical:
+            items = [tu.bullet_text(v) or v for v in table.vertical]
+            numbered = all(tu.bullet_text(v) or KA_NUMBER_RE.match(v) for v in table.vertical)
+            for text in (items if numbered and len(items) > 1 else ["\n".join(table.vertical)]):
+                self.new_action(table.vertical_line or table.header_line, text)
+
+    def new_action(self, line: int, text: str) -> KeyActionRecord:
+        rec = self.rec
+        assert rec is not None
+        text = tu.bullet_text(text) or text
+        m = KA_NUMBER_RE.match(text)
+        if m:
+            number = m.group(1) or m.group(2)
+            text = text[m.end():]
+        else:
+            number = str(len(rec.record.key_actions) + 1)
+        ka = KeyActionRecord(number=number, text=text.strip(), line=line)
+        rec.record.key_actions.append(ka)
+        return ka
+
+    def finish_action(self, record: RecommendationRecord, ka: KeyActionRecord) -> None:
+        about = f"key action {ka.number}" if "." in ka.number else f"key action {record.number}.{ka.number}"
+        ka.due = tu.parse_date(ka.due_text) if ka.due_text else None
+        f = tu.due_finding(ka.due_text, about, ka.line)
+        if f:
+            self.findings.append(f)
+        if ka.responsible_text:
+            ka.parties = self.resolver.parties(ka.responsible_text, line=ka.line, about=about)
+            ka.responsible = [p.text for p in ka.parties]
+        else:
+            self.findings.append(Finding("missing-responsible", f"{about} names no responsible unit",
+                                         line=ka.line, about=about))
+        if not ka.text:
+            self.findings.append(Finding("empty-key-action", f"{about} has no text", line=ka.line, about=about))
+
+
+def _role(header: str) -> str:
+    h = header.lower()
+    if "key action" in h or h.startswith("action"):
+        return "text"
+    if "responsib" in h or h.startswith("lead"):
+        return "responsible"
+    if "status" in h or "tracking" in h:
+        return "status"
+    if "time" in h or "frame" in h or "due" in h or "deadline" in h or "date" in h:
+        return "due"
+    if "comment" in h or "remark" in h:
+        return "comment"
+    if "document" in h:
+        return "documents"
+    return "other" if h.strip() else "comment"
+
+
+def _looks_like_due(line: str) -> bool:
+    low = line.lower().strip(" .")
+    if low in DUE_WORDS:
+        return True
+    if len(line.split()) > 8:
+        return False
+    return bool(tu.parse_date(line)) or bool(re.match(r"^(?:by|before|until|end|within|q[1-4]|mid)\b", low))
+
+
+def parse(text: str, source: str, registry: Registry) -> ManagementResponseDocument:
+    """Records of a management-response document; ``ParseError`` when the text is not one."""
+    if not isinstance(text, str):
+        raise ParseError("document text is not a string", source=source)
+    try:
+        return _Parser(text.replace("\r\n", "\n").replace("\r", "\n"), source, registry).run()
+    except ParseError:
+        raise
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, AssertionError, RecursionError) as exc:
+        raise ParseError(f"internal parser error ({type(exc).__name__}: {exc})", source=source) from exc

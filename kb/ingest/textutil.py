@@ -1,0 +1,664 @@
+"""Text helpers shared by the management-response parsers (``erc`` and ``response_doc``).
+
+Whitespace and markup clean-up, date parsing, dates mentioned in running text,
+acceptance wording, and the resolution of responsible-party text into
+``Party`` records against the organisation registry.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass, field
+
+from kb.model import Finding, OrgRef, Party, PersonRef
+from kb.registry import Registry, guess_type
+
+# --------------------------------------------------------------------------- whitespace and markup
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_TAGS = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,20}(?:\s[^<>]{0,200})?/?>")
+_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+
+
+def clean(text: str) -> str:
+    """Collapse every kind of whitespace (nbsp, tabs, thin spaces) to one space and strip."""
+    return _SPACES.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
+
+
+def strip_markup(text: str) -> str:
+    """Remove ``**``/``__`` bold markers, HTML tags, markdown escapes and entities (tabs are kept)."""
+    text = _TAGS.sub("", text)
+    text = _HEADING.sub("", text).replace("**", "").replace("__", "")
+    text = _MD_ESCAPE.sub(r"\1", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
+def strip_quotes(text: str) -> str:
+    """Remove quotation marks around a title (straight or curly)."""
+    return text.strip().strip("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e\u201f ").strip()
+
+
+_BULLET = re.compile(r"^(?:[\u2022\u25cf\u25aa\u25a0\u2023\u2043\u00b7\u25e6\u2219\uf0b7\uf0a7*\-\u2013\u2014o])\s+")
+
+
+def bullet_text(line: str) -> str | None:
+    """The text of a bulleted line ("• text", "- text", "o text"), or None when not a bullet."""
+    m = _BULLET.match(line)
+    if not m:
+        if line[:1] in "\u2022\u25cf\u25aa\u25e6\uf0b7" and len(line) > 1:
+            return line[1:].strip() or None
+        return None
+    return line[m.end():].strip() or None
+
+
+def join_lines(lines: list[str]) -> str | None:
+    """Non-empty lines joined with newlines, or None."""
+    kept = [ln for ln in (clean(x) for x in lines) if ln]
+    return "\n".join(kept) if kept else None
+
+
+# --------------------------------------------------------------------------- dates
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+         r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?")
+_YEAR = r"((?:19|20)\d{2})(?!\d)"
+
+
+def month_number(name: str) -> int | None:
+    return _MONTHS.get(name.strip(". ").lower()[:3])
+
+
+def _ymd(y: int, m: int, d: int | None = None) -> str | None:
+    if not (1900 <= y <= 2100 and 1 <= m <= 12):
+        return None
+    if d is None:
+        return f"{y:04d}-{m:02d}"
+    try:
+        return dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+_DATE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"), "ymd"),
+    (re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)"), "dmy"),
+    (re.compile(r"(?<![\d/.-])(\d{4})[/.-](\d{1,2})(?![\d/-]|\.\d)"), "ym"),
+    (re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{4})(?![\d/-]|\.\d)"), "my"),
+    (re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + MONTH + r"),?\s+" + _YEAR, re.I), "d-month-y"),
+    (re.compile(r"\b(" + MONTH + r")\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR, re.I), "month-d-y"),
+    (re.compile(r"\b(" + MONTH + r"),?\s+" + _YEAR, re.I), "month-y"),
+    (re.compile(r"\bQ([1-4])\s*[-/,]?\s*" + _YEAR, re.I), "q-y"),
+    (re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/]?\s*Q([1-4])\b", re.I), "y-q"),
+    (re.compile(r"\b(?:(?:the\s+)?end(?:\s+of)?(?:\s+the)?(?:\s+year)?|year[- ]end|second\s+half(?:\s+of)?|H2)[\s,-]+"
+                + _YEAR, re.I), "end-y"),
+    (re.compile(r"\b(?:mid(?:dle)?(?:\s+of)?|first\s+half(?:\s+of)?|H1)[\s,-]+" + _YEAR, re.I), "mid-y"),
+]
+
+
+def parse_date(text: str | None) -> str | None:
+    """A date as printed -> "YYYY-MM-DD" or "YYYY-MM"; None for years alone, "Ongoing", "Done"...
+
+    Understands 2020/02, 2020/02/15, 2020-02-15, 15/02/2020 (day first unless impossible),
+    12/2019, 30 March 2020, March 30, 2020, March 2020, Q1 2021 (last month of the
+    quarter), end of 2020 (December), mid-2020 (June).  The first date-like text decides: an
+    impossible one ("31 February 2020", "2020/13") gives None.
+    """
+    if not text:
+        return None
+    text = clean(text)
+    for pattern, form in _DATE_PATTERNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        g = m.groups()
+        out: str | None = None
+        if form == "ymd":
+            out = _ymd(int(g[0]), int(g[1]), int(g[2]))
+        elif form == "dmy":
+            a, b, y = int(g[0]), int(g[1]), int(g[2])
+            out = _ymd(y, a, b) if b > 12 >= a else _ymd(y, b, a)
+        elif form == "ym":
+            out = _ymd(int(g[0]), int(g[1]))
+        elif form == "my":
+            out = _ymd(int(g[1]), int(g[0]))
+        elif form == "d-month-y":
+            mo = month_number(g[1])
+            out = _ymd(int(g[2]), mo, int(g[0])) if mo else None
+        elif form == "month-d-y":
+            mo = month_number(g[0])
+            out = _ymd(int(g[2]), mo, int(g[1])) if mo else None
+        elif form == "month-y":
+            mo = month_number(g[0])
+            out = _ymd(int(g[1]), mo) if mo else None
+        elif form == "q-y":
+            out = _ymd(int(g[1]), int(g[0]) * 3)
+        elif form == "y-q":
+            out = _ymd(int(g[0]), int(g[1]) * 3)
+        elif form == "end-y":
+            out = _ymd(int(g[0]), 12)
+        elif form == "mid-y":
+            out = _ymd(int(g[0]), 6)
+        return out
+    return None
+
+
+def period_end(value: str) -> dt.date | None:
+    """The last day of a "YYYY-MM" or "YYYY-MM-DD" (or "YYYY") value."""
+    try:
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 3:
+            return dt.date(parts[0], parts[1], parts[2])
+        if len(parts) == 2:
+            return dt.date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+        if len(parts) == 1:
+            return dt.date(parts[0], 12, 31)
+    except (ValueError, IndexError):
+        return None
+    return None
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date or period mentioned in running text."""
+
+    text: str
+    end: dt.date       #: the last day of the period
+
+
+_RANGE_SEP = r"(?:\s*[-\u2013\u2014/]\s*|\s+(?:to|and|or|through|until|till)\s+)"
+_MENTION_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + MONTH + r"),?\s+" + _YEAR, re.I), "dmy"),
+    (re.compile(r"\b(" + MONTH + r")\s+(\d{1,2})(?:st|nd|rd|th)?,\s*" + _YEAR, re.I), "mdy"),
+    (re.compile(r"\b" + MONTH + _RANGE_SEP + r"(" + MONTH + r"),?\s+" + _YEAR, re.I), "my"),
+    (re.compile(r"\b(" + MONTH + r"),?\s+" + _YEAR, re.I), "my"),
+    (re.compile(r"\bQ([1-4])\s*[-/,]?\s*" + _YEAR, re.I), "qy"),
+    (re.compile(r"\b(?:in|by|during|until|till|before|within|through|throughout)\s+(?:the\s+)?"
+                r"(?:(?:end|beginning|start|middle|course)\s+of\s+(?:the\s+)?(?:year\s+)?|early\s+|mid[- ]?|late\s+|"
+                r"year[- ]end\s+)?"
+                + _YEAR + r"(?:\s*[-\u2013/]\s*((?:19|20)?\d{2})(?!\d))?", re.I), "y"),
+]
+
+
+def date_mentions(text: str) -> list[DateMention]:
+    """Month-years ("January-February 2019", "March 2020"), full dates, quarters and years in
+    time phrases ("in 2019", "by end of 2019") mentioned in running text, with the end of each period.
+
+    Bare years without such a phrase ("the 2018-19 report", "beyond 2019") are not mentions.
+    """
+    found: list[tuple[int, DateMention]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, form in _MENTION_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            g = m.groups()
+            value: str | None = None
+            if form == "dmy":
+                mo = month_number(g[1])
+                value = _ymd(int(g[2]), mo, int(g[0])) if mo else None
+            elif form == "mdy":
+                mo = month_number(g[0])
+                value = _ymd(int(g[2]), mo, int(g[1])) if mo else None
+            elif form == "my":
+                mo = month_number(g[0])
+                value = _ymd(int(g[1]), mo) if mo else None
+            elif form == "qy":
+                value = _ymd(int(g[1]), int(g[0]) * 3)
+            elif form == "y":
+                year = int(g[0])
+                if g[1]:
+                    end = int(g[1]) if len(g[1]) == 4 else (year // 100) * 100 + int(g[1])
+                    year = end if end >= year else year
+                value = str(year)
+            end_date = period_end(value) if value else None
+            if end_date is None:
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), DateMention(text=clean(m.group(0)), end=end_date)))
+    return [d for _, d in sorted(found, key=lambda p: p[0])]
+
+
+def dates_before(text: str | None, reference: str | None) -> list[DateMention]:
+    """Mentions in ``text`` whose period ends before the ``reference`` date ("YYYY-MM-DD")."""
+    if not text or not reference:
+        return []
+    ref = period_end(reference) if len(reference) == 10 else None
+    if ref is None:
+        return []
+    return [d for d in date_mentions(text) if d.end < ref]
+
+
+def find_country(text: str, registry: Registry) -> str | None:
+    """The first country the gazetteer knows that ``text`` names ("... Project in Azerbaijan" -> "Azerbaijan")."""
+    best: tuple[int, str] | None = None
+    names = getattr(registry, "countries", {}) or {}
+    for key, display in names.items():
+        for name in {key, display}:
+            if len(name) < 4:
+                continue
+            m = re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text, re.I)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), display)
+    return best[1] if best else None
+
+
+# --------------------------------------------------------------------------- acceptance
+
+_ACCEPTANCE = {
+    "fully accepted": "Accepted", "accepted": "Accepted", "agreed": "Accepted", "fully agreed": "Accepted",
+    "partially accepted": "Partially accepted", "partly accepted": "Partially accepted",
+    "accepted in part": "Partially accepted", "partially agreed": "Partially accepted",
+    "partially rejected": "Partially accepted",
+    "rejected": "Rejected", "not accepted": "Rejected", "not agreed": "Rejected", "disagreed": "Rejected",
+}
+_ACC_RE = re.compile(r"^(" + "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in _ACCEPTANCE),
+                                            key=len, reverse=True)) + r")(?![\w-])", re.I)
+SEPARATORS = "-\u2013\u2014:.;,"
+
+
+def normalise_acceptance(word: str) -> str | None:
+    return _ACCEPTANCE.get(clean(word).lower())
+
+
+def split_acceptance(text: str, strict: bool = True) -> tuple[str | None, str]:
+    """("Partially accepted", rest) from "Partially Accepted – rest"; (None, text) when none is printed.
+
+    With ``strict`` the acceptance word must be followed by the end of the text or a separator,
+    so that "Agreed that ..." stays text.
+    """
+    text = text.strip()
+    m = _ACC_RE.match(text)
+    if not m:
+        return None, text
+    rest = text[m.end():]
+    stripped = rest.lstrip()
+    if strict and stripped and stripped[0] not in SEPARATORS:
+        return None, text
+    rest = stripped.lstrip(SEPARATORS).strip()
+    return normalise_acceptance(m.group(1)), rest
+
+
+# --------------------------------------------------------------------------- people, units, teams
+
+PARTICLES = {"de", "da", "das", "do", "dos", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le",
+             "al", "el", "bin", "ibn", "binti", "ben", "y", "e", "st", "mac", "af", "ter", "ten", "zu", "abu"}
+ORG_WORDS = {
+    "unit", "units", "team", "teams", "office", "offices", "bureau", "division", "department", "section",
+    "secretariat", "programme", "program", "programmes", "project", "projects", "portfolio", "cluster", "sector",
+    "ministry", "government", "municipality", "district", "province", "committee", "commission", "council",
+    "board", "authority", "agency", "centre", "center", "institute", "university", "school", "foundation",
+    "association", "society", "network", "alliance", "forum", "group", "secretary-general", "hq", "headquarters",
+    "desk", "cell", "task", "force", "working", "steering", "technical", "staff", "management", "partners",
+    "partner", "donors", "donor", "un", "nations", "united", "bank", "fund", "embassy", "company", "ltd", "inc",
+    "consortium", "coalition", "initiative", "facility", "hub", "mine", "action", "demining", "clearance",
+    "energy", "environment", "governance", "health", "education", "gender", "climate", "poverty", "resilience",
+    "recovery", "communications", "communication", "finance", "operations", "procurement", "human", "resources",
+    "partnerships", "development", "democratic", "inclusive", "growth", "sustainable", "crisis", "prevention",
+    "justice", "security", "peace", "peacebuilding", "rule", "law", "youth", "rural", "urban", "local",
+    "economic", "social", "protection", "monitoring", "evaluation", "planning", "policy", "support", "services",
+    "service", "country", "regional", "global", "national", "international", "public", "private", "civil",
+    "ngo", "ngos", "stakeholders", "counterparts", "government's", "all", "relevant", "implementing",
+    "the", "of", "for", "and", "with", "in", "on", "to", "at",
+}
+TITLE_WORDS = {
+    "manager", "specialist", "analyst", "officer", "coordinator", "co-ordinator", "representative", "advisor",
+    "adviser", "head", "director", "chief", "associate", "assistant", "consultant", "expert", "lead", "leader",
+    "deputy", "resident", "senior", "junior", "administrator", "economist", "engineer", "secretary", "minister",
+    "ambassador", "chair", "chairman", "chairperson", "president", "rr", "drr", "arr", "crr", "focal", "intern",
+    "volunteer", "principal", "portfolio", "team-leader", "m&e", "clerk", "owner",
+}
+HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|mx|h\.?e)\.?\s+", re.I)
+_TEAM_RE = re.compile(r"\b(?:team|teams|staff|personnel)\b", re.I)
+_UNIT_RE = re.compile(r"\b(?:unit|office|bureau|division|department|section|secretariat|ministry|agency|centre|"
+                      r"center|committee|commission|council|authority|government|hq|headquarters|cluster|sector|"
+                      r"programme|program|project|ngo|institute|foundation|association)\b", re.I)
+_NULL_PARTIES = {"", "-", "--", "n/a", "na", "none", "tbd", "tbc", "nil", "not applicable", "to be determined"}
+_CO_RE = re.compile(r"^(?:(?P<org>[A-Z][A-Za-z]{1,11})\s+)?(?:CO|Country\s+Office)"
+                    r"(?:\s+(?:in|of|for)?\s*(?P<country>[A-Z][\w .'-]{2,60}))?$")
+_AND_SPLIT = re.compile(r"\s+(?:and|&)\s+|\s*&\s*", re.I)
+
+
+def strip_honorific(name: str) -> str:
+    return HONORIFICS.sub("", name).strip()
+
+
+def is_person_name(text: str) -> bool:
+    """Two to five capitalised words, no digits, no acronyms, no organisation or job-title words."""
+    text = strip_honorific(clean(text))
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 5 or len(text) > 60:
+        return False
+    named = 0
+    for tok in tokens:
+        low = tok.lower().strip(".,")
+        if low in PARTICLES and named:
+            continue
+        if low in ORG_WORDS or low in TITLE_WORDS:
+            return False
+        core = re.sub(r"[-'\u2019.]", "", tok)
+        if not core or not core.isalpha() or not tok[0].isupper():
+            return False
+        if len(core) >= 2 and core.isupper() and not (len(core) <= 3 and tok.endswith(".")):
+            return False
+        named += 1
+    return named >= 2
+
+
+def is_post(text: str) -> bool:
+    """A job title without a name ("Project Manager", "Programme Analyst")."""
+    words = {w.lower().strip(".,()") for w in clean(text).split()}
+    return bool(words & TITLE_WORDS) and len(words) <= 8
+
+
+@dataclass
+class Resolver:
+    """Resolves organisation names for one document and records every OrgRef and finding.
+
+    ``country`` is the document's country (context for names like "UNDP CO");
+    ``country_office_of`` names the organisation whose country offices a bare country
+    name or "CO" means (ERC pages are UNDP's).
+    """
+
+    registry: Registry
+    findings: list[Finding]
+    country: str | None = None
+    country_office_of: str | None = None
+    orgs: dict[str, OrgRef] = field(default_factory=dict)
+    _reported: set[str] = field(default_factory=set)
+
+    # ---------------------------------------------------------------- bookkeeping
+
+    def record(self, ref: OrgRef) -> OrgRef:
+        self.orgs.setdefault(ref.iri, ref)
+        return ref
+
+    def organisations(self) -> list[OrgRef]:
+        return list(self.orgs.values())
+
+    def _report_minted(self, ref: OrgRef, line: int | None, about: str | None) -> None:
+        if ref.known or ref.iri in self._reported:
+            return
+        self._reported.add(ref.iri)
+        named = f"{ref.label!r} (printed {ref.name!r})" if ref.label != ref.name else repr(ref.name)
+        self.findings.append(Finding(
+            "unknown-organisation", f"organisation {named} is not in the registry; minted <{ref.iri}>",
+            line=line, about=about))
+
+    # ---------------------------------------------------------------- look-ups
+
+    def _lookup(self, name: str) -> OrgRef | None:
+        try:
+            return self.registry.lookup(name, self.country)
+        except Exception:  # a registry look-up never stops a parse
+            return None
+
+    def lookup(self, name: str) -> OrgRef | None:
+        """The registry organisation a name means (with variants), or None; never mints."""
+        name = clean(name).strip(" .,;:")
+        if not name or len(name) > 200:
+            return None
+        ref = self._lookup(name)
+        if ref:
+            return ref
+        bare = re.sub(r"^the\s+", "", name, flags=re.I)
+        m = re.match(r"^(.*?)\s*\(([^()]{1,80})\)$", bare)
+        if m:
+            for cand in (m.group(1), m.group(2)):
+                ref = self._lookup(cand) if cand.strip() else None
+                if ref:
+                    return dataclasses.replace(ref, name=name)
+        if "," in bare:
+            head, _, tail = bare.rpartition(",")
+            if head.strip() and tail.strip():
+                ref = self._lookup(f"{tail.strip()} {head.strip()}")
+                if ref:
+                    return dataclasses.replace(ref, name=name)
+        office = self._country_office(bare)
+        if office:
+            ref = self._lookup(f"{office[0]} {office[1]}") or self._lookup(f"{office[0]} Country Office in {office[1]}")
+            if ref:
+                return dataclasses.replace(ref, name=name)
+        return None
+
+    def _country_office(self, name: str) -> tuple[str, str] | None:
+        """("UNDP", "Lebanon") when a name means a country office: "UNDP CO", "CO", or a bare country name."""
+        country_of = self.registry.country
+        if self.country_office_of and country_of(name):
+            return self.country_office_of, country_of(name) or name
+        m = _CO_RE.match(name)
+        if not m:
+            return None
+        org = m.group("org") or self.country_office_of
+        country = country_of(m.group("country")) if m.group("country") else self.country
+        if not org or not country:
+            return None
+        return org, country
+
+    # ---------------------------------------------------------------- resolution
+
+    def resolve(self, name: str, line: int | None = None, about: str | None = None,
+                type_hint: str | None = None, scope: OrgRef | None = None) -> OrgRef:
+        """The registry organisation, or a minted one (``known=False``) with an "unknown-organisation" finding.
+
+        A generic unit name ("Programme Unit") is minted inside ``scope`` (the organisation the
+        document is about), so that the programme units of two country offices stay apart.
+        """
+        printed = clean(name)
+        ref = self.lookup(printed)
+        if ref is None:
+            ref = self._mint(printed, type_hint, scope)
+            self._report_minted(ref, line, about)
+        return self.record(ref)
+
+    def country_office(self, country: str, line: int | None = None, about: str | None = None,
+                       as_printed: str | None = None) -> OrgRef | None:
+        """The country office of ``country_office_of`` in a country (minted when the registry lacks it)."""
+        if not self.country_office_of:
+            return None
+        name = as_printed or country
+        ref = self._lookup(f"{self.country_office_of} {country}")
+        if ref is None and self.country and country == self.country:
+            ref = self._lookup(f"{self.country_office_of} CO")
+        if ref is None:
+            ref = self._mint_office(self.country_office_of, country, name)
+            self._report_minted(ref, line, about)
+        else:
+            ref = dataclasses.replace(ref, name=name)
+        return self.record(ref)
+
+    def _mint_office(self, org: str, country: str, printed: str) -> OrgRef:
+        parent = self._lookup(org)
+        ref = self.registry.mint(f"{org} {country} Country Office", type_hint="unit", country=country)
+        return dataclasses.replace(ref, name=printed, parent=parent.iri if parent else None)
+
+    def _mint(self, printed: str, type_hint: str | None, scope: OrgRef | None = None) -> OrgRef:
+        office = self._country_office(re.sub(r"^the\s+", "", printed, flags=re.I))
+        if office:
+            return self._mint_office(office[0], office[1], printed)
+        bare = re.sub(r"^the\s+", "", printed, flags=re.I) or printed
+        if scope is not None and self._is_generic_unit(bare):
+            ref = self.registry.mint(f"{bare}, {scope.label}", type_hint="unit", country=scope.country)
+            return dataclasses.replace(ref, name=printed, parent=scope.iri)
+        acronym = None
+        m = re.match(r"^(.*?)\s*\(([A-Z][A-Za-z0-9&-]{1,15})\)$", bare)
+        if m and m.group(1):
+            bare, acronym = m.group(1), m.group(2)
+        parent = self._parent_of_unit(bare)
+        if "," in bare and parent:
+            head, _, tail = bare.rpartition(",")
+            bare = f"{tail.strip()} {head.strip()}"
+        ref = self.registry.mint(bare, type_hint=type_hint or _type_of(bare), acronym=acronym)
+        return dataclasses.replace(ref, name=printed, parent=parent)
+
+    def _is_generic_unit(self, name: str) -> bool:
+        """A unit name that names no organisation of its own ("Programme Unit", not "LVAC Programme Unit")."""
+        if "," in name or not _GENERIC_UNIT_RE.search(name) or re.match(r"^[A-Z0-9&-]{2,}\b", name):
+            return False
+        return self._parent_of_unit(name) is None
+
+    def _parent_of_unit(self, name: str) -> str | None:
+        """The organisation a minted unit name starts or ends with ("UNITAR XYZ", "XYZ, UNDP")."""
+        cands = []
+        if "," in name:
+            cands.append(name.rpartition(",")[2])
+        tokens = name.split()
+        if len(tokens) > 1:
+            cands.append(tokens[0])
+        for cand in cands:
+            ref = self._lookup(cand.strip())
+            if ref and ref.org_type != "unit":
+                return ref.iri
+        return None
+
+    # ---------------------------------------------------------------- parties
+
+    def parties(self, text: str | None, default_org: OrgRef | None = None, line: int | None = None,
+                about: str | None = None) -> list[Party]:
+        """Split responsible-party text into persons, teams, units and organisations.
+
+        "Olaf Juergensen, Regional Development and Mine Action Specialist, HQ/Crisis Bureau" is one
+        person with a post and a unit; "UNITAR CWM and PPME" is two units; "Project Team" is a team of
+        ``default_org``; a person without a printed unit belongs to ``default_org``.
+        """
+        text = clean(text or "")
+        if text.lower().strip(" .") in _NULL_PARTIES or len(text) > 500:
+            return []
+        whole = self.lookup(text)
+        if whole:
+            return [self._org_party(text, self.record(whole))]
+        out: list[Party] = []
+        for chunk in re.split(r"\s*(?:;|\n|\s/\s|\s\|\s)\s*", text):
+            chunk = chunk.strip(" ,.")
+            if not chunk:
+                continue
+            ref = self.lookup(chunk)
+            if ref is None and self._is_unit_of(chunk):
+                ref = self.resolve(chunk, line, about, type_hint="unit")
+            if ref:
+                out.append(self._org_party(chunk, self.record(ref)))
+                continue
+            person = self._person_chunk(chunk, default_org, line, about)
+            if person is not None:
+                out.extend(person)
+                continue
+            previous: str | None = None
+            for piece in self._split_pieces(chunk):
+                out.append(self._classify(piece, default_org, line, about, previous))
+                previous = piece
+        return out
+
+    def _is_unit_of(self, chunk: str) -> bool:
+        """True for "Mine Action Support Unit, UNDP": an unknown unit followed by its known organisation."""
+        head, _, tail = chunk.rpartition(",")
+        if not head.strip() or "," in head or is_person_name(head) or not _UNIT_RE.search(head):
+            return False
+        if self.lookup(head):
+            return False
+        ref = self.lookup(tail)
+        return ref is not None and ref.org_type != "unit"
+
+    def _split_pieces(self, chunk: str) -> list[str]:
+        pieces: list[str] = []
+        for part in chunk.split(","):
+            part = part.strip(" .")
+            if not part:
+                continue
+            if self.lookup(part):
+                pieces.append(part)
+                continue
+            subs = [s.strip(" .") for s in _AND_SPLIT.split(part) if s.strip(" .")]
+            left_is_of = bool(re.search(r"\b(?:of|for)\b", subs[0], re.I)) if subs else False
+            if len(subs) > 1 and left_is_of and not all(self.lookup(s) for s in subs):
+                pieces.append(part)
+            else:
+                pieces.extend(subs)
+        return pieces
+
+    def _person_chunk(self, chunk: str, default_org: OrgRef | None, line: int | None,
+                      about: str | None) -> list[Party] | None:
+        """Parties for "Name, Post, Unit" / "Name (Post)" chunks, or None when the chunk starts with no name."""
+        m = re.match(r"^(.+?)\s*\(([^()]+)\)$", chunk)
+        if m and is_person_name(m.group(1)):
+            pieces = [m.group(1), m.group(2)]
+        else:
+            pieces = [p.strip(" .") for p in chunk.split(",") if p.strip(" .")]
+        if not pieces or not is_person_name(pieces[0]):
+            return None
+        people: list[tuple[str, list[str], OrgRef | None]] = []
+        for piece in pieces:
+            if is_person_name(piece):
+                people.append((piece, [], None))
+                continue
+            name, roles, org = people[-1]
+            ref = self.lookup(piece)
+            if ref is None and not is_post(piece) and (_UNIT_RE.search(piece) or re.fullmatch(r"[A-Z]{2,10}", piece)):
+                ref = self.resolve(piece, line, about, scope=default_org)
+            if ref is not None and org is None:
+                people[-1] = (name, roles, self.record(ref))
+                continue
+            subs = [s.strip() for s in _AND_SPLIT.split(piece) if s.strip()]
+            if len(subs) > 1 and is_person_name(subs[-1]):
+                roles.append(" and ".join(subs[:-1]))
+                people.append((subs[-1], [], None))
+            else:
+                roles.append(piece)
+        out = []
+        for name, roles, org in people:
+            org = org or default_org
+            person = PersonRef(name=strip_honorific(name), role=", ".join(roles) or None, organisation=org)
+            out.append(Party(text=name, kind="person", person=person, organisation=org))
+        return out
+
+    def _classify(self, piece: str, default_org: OrgRef | None, line: int | None, about: str | None,
+                  previous: str | None) -> Party:
+        ref = self.lookup(piece)
+        if ref:
+            return self._org_party(piece, self.record(ref))
+        if previous and len(previous.split()) > 1:
+            ref = self.lookup(f"{previous.split()[0]} {piece}")
+            if ref:
+                return self._org_party(piece, self.record(ref))
+        unqualified = re.sub(r"(?i)\b(?:project|programme|program)\b", "", piece)
+        if _TEAM_RE.search(piece) and not _UNIT_RE.search(unqualified):
+            return Party(text=piece, kind="team", organisation=default_org)
+        if is_person_name(piece):
+            person = PersonRef(name=strip_honorific(piece), organisation=default_org)
+            return Party(text=piece, kind="person", person=person, organisation=default_org)
+        if is_post(piece) and not _UNIT_RE.search(unqualified):
+            return Party(text=piece, kind="team", organisation=default_org)
+        ref = self.resolve(piece, line, about, scope=default_org)
+        return self._org_party(piece, ref)
+
+    @staticmethod
+    def _org_party(text: str, ref: OrgRef) -> Party:
+        return Party(text=text, kind="unit" if ref.org_type == "unit" else "organisation", organisation=ref)
+
+
+_UNIT_TYPE_RE = re.compile(r"\b(?:unit|bureau|division|department|section|office|secretariat|desk|cell|team)\b", re.I)
+
+
+_GENERIC_UNIT_RE = re.compile(r"\b(?:unit|section|cell|desk|team|cluster|portfolio|pillar)s?$", re.I)
+
+
+def _type_of(name: str) -> str:
+    """The organisation type of a minted name: units by their wording, else the registry's guess."""
+    return "unit" if _UNIT_TYPE_RE.search(name) else guess_type(name)
+
+
+def due_finding(text: str | None, about: str, line: int | None) -> Finding | None:
+    """A "missing-due-date" finding when no time frame is printed."""
+    if text:
+        return None
+    return Finding("missing-due-date", f"{about} has no due date / time frame", line=line, about=about)
