@@ -105,3 +105,15 @@ def get(name: str) -> CannedQuery:
     if name not in queries:
         raise NotFound(f"no canned query {name!r}; known: {', '.join(queries)}")
     return queries[name]
+
+
+#: queries the library runs itself (same header format), not listed to analysts
+INTERNAL_DIR = QUERY_DIR / "internal"
+
+
+def internal(name: str) -> CannedQuery:
+    """The internal query ``internal/NAME.rq``; ``render`` binds its parameters like a canned query's."""
+    path = INTERNAL_DIR / f"{name}.rq"
+    if not path.is_file():
+        raise NotFound(f"no internal query {name!r}")
+    return _load(path)

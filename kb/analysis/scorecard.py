@@ -1,0 +1,225 @@
+"""Commitment scorecards: key actions and recommendations per organisation, unit, person or country.
+
+A key action counts for the units accountable for it (``by="unit"``), for the
+top-level organisations of those units (``by="org"``), for the people
+responsible for it (``by="person"``) and for its evaluation's country
+(``by="country"``).  It is *overdue* as of a date when its due period ended
+before that date and its status is not terminal (Completed, No Longer
+Applicable).  The completion rate is Completed / (actions - No Longer
+Applicable): a dropped action neither helps nor hurts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from kb.analysis.graphs import OrgInfo, organisations, top_of
+from kb.analysis.rows import rows
+from kb.errors import ConfigError
+from kb.namespaces import MAKB
+from kb.store import Store
+
+#: what a scorecard can be grouped by
+SCORECARD_BY: tuple[str, ...] = ("org", "unit", "person", "country")
+
+_COMPLETED = str(MAKB.Completed)
+_DROPPED = str(MAKB.NoLongerApplicable)
+_NO_STATUS = "Not Reported"
+
+
+@dataclass
+class Action:
+    """One key action, as the scorecard sees it."""
+
+    iri: str
+    number: str | None
+    text: str | None
+    status: str | None
+    status_label: str
+    terminal: bool
+    due: str | None           #: end of the due period, YYYY-MM-DD
+    due_text: str | None
+    created: str | None
+    recommendation: str | None
+    rec_number: str | None
+    evaluation: str | None
+    evaluation_title: str | None
+    units: set[str] = field(default_factory=set)
+    people: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+
+    def overdue(self, as_of: date) -> bool:
+        return bool(self.due) and not self.terminal and str(self.due) < as_of.isoformat()
+
+    @property
+    def ref(self) -> str:
+        """Recommendation and key action numbers, e.g. "5.2" (the action's own number when it has a dot)."""
+        number = self.number or "?"
+        if "." in number or not self.rec_number:
+            return number
+        return f"{self.rec_number}.{number}"
+
+    def brief(self) -> dict[str, Any]:
+        return {"iri": self.iri, "ref": self.ref, "number": self.number, "text": self.text, "due": self.due,
+                "due_text": self.due_text, "status": self.status_label,
+                "evaluation": self.evaluation_title or self.evaluation}
+
+
+@dataclass
+class ScorecardRow:
+    """The commitments of one organisation, unit, person or country."""
+
+    by: str
+    key: str                        #: IRI of the organisation, unit, person or country
+    label: str
+    acronym: str | None = None
+    parent: str | None = None       #: for a unit: the label of its top-level organisation
+    actions: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    completed: int = 0
+    no_longer_applicable: int = 0
+    open: int = 0
+    completion_rate: float | None = None
+    overdue: int = 0
+    overdue_actions: list[dict[str, Any]] = field(default_factory=list)
+    oldest_open: dict[str, Any] | None = None
+    recommendations: int = 0
+    by_acceptance: dict[str, int] = field(default_factory=dict)
+    #: per evaluation: {"evaluation", "title", "actions", "by_status", "overdue"}
+    evaluations: list[dict[str, Any]] = field(default_factory=list)
+    #: labels of the accountable units involved (for an organisation: its own)
+    units: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)   #: names of the responsible people involved
+
+    @property
+    def name(self) -> str:
+        return self.acronym or self.label
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def load_actions(store: Store, names: dict[str, list[str]] | None = None) -> dict[str, Action]:
+    """Every key action with its units, people and countries; their names are added to ``names``."""
+    actions: dict[str, Action] = {}
+    for r in rows(store, "key-actions"):
+        iri = r["action"]
+        if iri in actions:
+            continue
+        actions[iri] = Action(
+            iri=iri, number=r.get("number"), text=r.get("text"), status=r.get("status"),
+            status_label=r.get("statusLabel") or _NO_STATUS, terminal=r.get("terminal") in ("true", "1"),
+            due=r.get("dueEnd"), due_text=r.get("dueText"), created=r.get("created"),
+            recommendation=r.get("recommendation"), rec_number=r.get("recNumber"), evaluation=r.get("evaluation"),
+            evaluation_title=r.get("evaluationTitle"))
+    for r in rows(store, "key-action-parties"):
+        a = actions.get(r["action"])
+        if a is None:
+            continue
+        {"unit": a.units, "person": a.people, "country": a.countries}[r["role"]].add(r["party"])
+        if names is not None and "name" in r:
+            names[r["party"]].append(r["name"])
+    return actions
+
+
+def _keys(a: Action, by: str, orgs: dict[str, OrgInfo]) -> set[str]:
+    if by == "org":
+        return {top_of(u, orgs) for u in a.units}
+    if by == "unit":
+        return set(a.units)
+    if by == "person":
+        return set(a.people)
+    return set(a.countries)
+
+
+def _oldest_key(a: Action) -> tuple[int, str, str, str]:
+    return (0 if a.due else 1, a.due or "", a.created or "", a.iri)
+
+
+def scorecard(store: Store, by: str = "org", as_of: date | None = None) -> list[ScorecardRow]:
+    """One row per organisation / unit / person / country with key actions, sorted by name.
+
+    ``as_of`` is the date overdue is judged against; it is required (the library never reads the clock).
+    """
+    if by not in SCORECARD_BY:
+        raise ConfigError(f"scorecard by {by!r}? choose one of {', '.join(SCORECARD_BY)}")
+    if not isinstance(as_of, date):
+        raise ConfigError("a scorecard needs an as-of date (YYYY-MM-DD)")
+    orgs = organisations(store)
+    found: dict[str, list[str]] = defaultdict(list)
+    actions = load_actions(store, found)
+
+    groups: dict[str, list[Action]] = defaultdict(list)
+    for a in actions.values():
+        for key in _keys(a, by, orgs):
+            groups[key].append(a)
+
+    recs_of: dict[str, dict[str, str]] = defaultdict(dict)   # group key -> rec IRI -> acceptance label
+    acceptance: dict[str, str] = {}
+    for r in rows(store, "recommendations"):
+        rec = r["recommendation"]
+        if "countryName" in r:
+            found[r["country"]].append(r["countryName"])
+        acceptance.setdefault(rec, r.get("acceptanceLabel") or "Not reported")
+        owner: set[str] = set()
+        if by == "org" and "addressee" in r:
+            owner.add(top_of(r["addressee"], orgs))
+        elif by == "unit" and "addressee" in r:
+            owner.add(r["addressee"])
+        elif by == "country" and "country" in r:
+            owner.add(r["country"])
+        for key in owner:
+            recs_of[key][rec] = acceptance[rec]
+    for key, acts in groups.items():
+        for a in acts:
+            if a.recommendation:
+                recs_of[key].setdefault(a.recommendation, acceptance.get(a.recommendation, "Not reported"))
+
+    names = {iri: min(ns) for iri, ns in found.items()}
+    names.update({iri: o.label for iri, o in orgs.items()})
+    out = [_row(by, key, groups.get(key, []), recs_of.get(key, {}), as_of, orgs, names)
+           for key in set(groups) | set(recs_of)]
+    out.sort(key=lambda r: (r.name.lower(), r.key))
+    return out
+
+
+def _row(by: str, key: str, acts: list[Action], recs: dict[str, str], as_of: date,
+         orgs: dict[str, OrgInfo], names: dict[str, str]) -> ScorecardRow:
+    acts = sorted(acts, key=_oldest_key)
+    org = orgs.get(key) if by in ("org", "unit") else None
+    row = ScorecardRow(by=by, key=key, label=org.label if org else names.get(key, key),
+                       acronym=org.acronym if org else None)
+    if by == "unit" and org is not None and org.parent:
+        top = top_of(key, orgs)
+        row.parent = orgs[top].short if top in orgs else top
+    row.actions = len(acts)
+    row.by_status = dict(sorted(Counter(a.status_label for a in acts).items()))
+    row.completed = sum(1 for a in acts if a.status == _COMPLETED)
+    row.no_longer_applicable = sum(1 for a in acts if a.status == _DROPPED)
+    row.open = sum(1 for a in acts if not a.terminal)
+    live = row.actions - row.no_longer_applicable
+    row.completion_rate = round(row.completed / live, 4) if live else None
+    late = [a for a in acts if a.overdue(as_of)]
+    row.overdue = len(late)
+    row.overdue_actions = [a.brief() for a in late]
+    open_ = [a for a in acts if not a.terminal]
+    row.oldest_open = open_[0].brief() if open_ else None
+    row.recommendations = len(recs)
+    row.by_acceptance = dict(sorted(Counter(recs.values()).items()))
+    per_eval: dict[str, list[Action]] = defaultdict(list)
+    for a in acts:
+        per_eval[a.evaluation or ""].append(a)
+    row.evaluations = [
+        {"evaluation": ev or None, "title": group[0].evaluation_title, "actions": len(group),
+         "by_status": dict(sorted(Counter(a.status_label for a in group).items())),
+         "overdue": sum(1 for a in group if a.overdue(as_of))}
+        for ev, group in sorted(per_eval.items())]
+    if by != "unit":
+        row.units = sorted({names.get(u, u) for a in acts for u in a.units
+                            if by != "org" or top_of(u, orgs) == key})
+    if by != "person":
+        row.people = sorted({names.get(p, p) for a in acts for p in a.people})
+    return row
