@@ -218,6 +218,8 @@ class NewsDocument:
     projects: list[ProjectRecord] = field(default_factory=list)
     partnerships: list[PartnershipRecord] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
+    date_text: str | None = None            #: the date as printed ("Jul 12, 2013")
+    publisher: OrgRef | None = None         #: the publishing office, from page chrome ("You are at UNDP Azerbaijan")
 
     def to_json(self) -> dict[str, Any]:
         out = _jsonify(self)
