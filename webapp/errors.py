@@ -15,7 +15,8 @@ _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ 
 
 
 def wants_json() -> bool:
-    if request.path.startswith(("/sparql", "/api/")) or request.args.get("format") == "json":
+    if request.path.startswith(("/sparql", "/api/", "/upload", "/update", "/store", "/healthz")) \
+            or request.args.get("format") == "json":
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"
@@ -29,6 +30,8 @@ def error_response(status: int, code: str, message: str) -> Response:
         resp = Response(render_template_string(_PAGE, status=status, title=title, message=message),
                         mimetype="text/html")
     resp.status_code = status
+    if status == 401:
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="makb"'
     return resp
 
 
