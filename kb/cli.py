@@ -305,6 +305,7 @@ _EXTRA_EXPORTS: list[ExtraExport] = []
 #: modules that add commands: each has ``register(subparsers)`` and may add ExtraExport entries
 COMMAND_MODULES: tuple[str, ...] = (
     "kb.analysis.commands",
+    "webapp.commands",
 )
 
 

@@ -105,6 +105,13 @@ class QueryTooLarge(QueryError):
     code = "query-too-large"
 
 
+class NotAcceptable(QueryError):
+    """No answer format both fits the query and is acceptable to the client."""
+
+    status = 406
+    code = "not-acceptable"
+
+
 class NotFound(KBError):
     """A named thing (organisation, graph, entity) does not exist."""
 

@@ -2,28 +2,56 @@
 
 The public endpoint decides here, before any store sees the query, whether it
 is an update (refused), whether it uses ``SERVICE`` (refused: every engine we
-use would otherwise open an outbound connection), and whether it is too large.
-The check works on a token stream with strings, IRIs and comments removed and
-``\\uXXXX`` escapes decoded first (SPARQL allows them anywhere in a query).
+use would otherwise open an outbound connection), whether it is too large and
+whether it nests too deeply for the engine's recursive parser.
+
+The ``SERVICE`` check errs on the side of refusing.  Engines match keywords
+without word boundaries (``?o.SERVICE<x>{}``, ``1SERVICE``, ``SERVICEex:x``
+and ``SERVICE:x`` all call out), and a lexer that reads text outside any
+grammar cannot always tell an IRI from a ``<`` comparison (``FILTER(1<'a>')``
+followed by a string-looking tail).  So the check follows *every* reading of
+the text at the same time (each ``<`` both as an IRI and as an operator) and
+refuses the query when any reading has ``service`` outside a string, an IRI or
+a comment, unless it continues a variable (``?service``), a prefixed or blank
+node name (``sd:Service``, ``_:service``) or a language tag.  ``\\uXXXX``
+escapes are decoded first, as the SPARQL grammar says they may be, and the raw
+text is checked as well.  A prefix named ``service:`` is therefore refused too.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterator
 
 from kb.errors import QueryError, QueryRefused, QueryTooLarge
 
+#: deepest bracket nesting ({, ( and [) accepted: the engine's parser recurses per level
+MAX_NESTING = 200
+
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_STRIP = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'        # long double-quoted string
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"       # long single-quoted string
-    r'|"(?:[^"\\\n]|\\.)*"'                 # string
-    r"|'(?:[^'\\\n]|\\.)*'"                 # string
-    r"|<[^<>\"{}|^`\\\s]*>"                 # IRI reference
-    r"|#[^\n]*",                            # comment
+_SPECIAL = re.compile(r"[<'\"#]")
+_IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_STRING = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'",
     re.DOTALL,
 )
-_WORD = re.compile(r"(?<![\w?$:\-.])([A-Za-z_]+)(?![\w:\-])")
+_EOL = re.compile(r"[\r\n]")
+_WORD = re.compile(r"(?<![\w?$:\-.@])([A-Za-z_]+)(?![\w:\-])")
+_SERVICE = re.compile(r"service", re.IGNORECASE | re.ASCII)
+#: a token that swallows a following ``service``: variable, language tag, prefixed name or blank node
+_NAME_BEFORE = re.compile(
+    r"(?:[?$]\w*"
+    r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
+    r"|(?:_|[^\W\d][\w\-.]*)?:[\w\-.:%\\]*)\Z"
+)
+#: a bare word before ``service``; engines split these keywords off it (``trueSERVICE``)
+_BARE_BEFORE = re.compile(r"[^\W\d]\w*\Z")
+_SPLIT_KEYWORDS = {"a", "true", "false", "undef"}
+_LOOKBACK = 64
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
@@ -38,9 +66,106 @@ def _decode_escapes(text: str) -> str:
     return _ESCAPE.sub(sub, text)
 
 
+# ------------------------------------------------------------------------------------ lexing
+
+
+def _primary_code(text: str) -> Iterator[str]:
+    """The code of the usual reading (every ``<...>`` that can be an IRI is one), strings and comments out."""
+    pos = 0
+    while pos < len(text):
+        m = _SPECIAL.search(text, pos)
+        if m is None:
+            yield text[pos:]
+            return
+        yield text[pos:m.start()]
+        p = m.start()
+        yield " "
+        if m.group() == "#":
+            eol = _EOL.search(text, p)
+            pos = eol.end() if eol else len(text)
+        elif m.group() == "<":
+            iri = _IRIREF.match(text, p)
+            pos = iri.end() if iri else p + 1
+            if iri is None:
+                yield "<"
+        else:
+            s = _STRING.match(text, p)
+            pos = s.end() if s else p + 1
+
+
+def _code_stretches(text: str) -> Iterator[tuple[int, int, tuple[int, int] | None, str]]:
+    """Every stretch of ``text`` that some reading treats as code.
+
+    Yields ``(start, stop, span, terminator)``: ``text[start:stop]`` is code in
+    some reading; ``span`` is ``(first, end)`` when that reading took the ``<``
+    before ``first`` as an operator although ``text[first - 1:end]`` could also
+    be an IRI; ``terminator`` is the character that ends the stretch ('' at the
+    end).  Readings that meet again at the same place are followed once, so the
+    work stays linear.
+    """
+    eols = [m.end() for m in _EOL.finditer(text)]
+    seen: set[tuple[int, tuple[int, int] | None]] = set()
+    todo: list[tuple[int, tuple[int, int] | None]] = [(0, None)]
+    while todo:
+        pos, span = todo.pop()
+        if span is not None and pos >= span[1]:
+            span = None
+        if (pos, span) in seen:
+            continue
+        seen.add((pos, span))
+        m = _SPECIAL.search(text, pos)
+        if m is None:
+            yield pos, len(text), span, ""
+            continue
+        p, c = m.start(), m.group()
+        yield pos, p, span, c
+        if c == "#":
+            after = bisect.bisect_right(eols, p)
+            todo.append((eols[after] if after < len(eols) else len(text), span))
+        elif c == "<":
+            iri = _IRIREF.match(text, p)
+            if iri is not None:
+                todo.append((iri.end(), None))                              # an IRI
+            todo.append((p + 1, (p + 1, iri.end()) if iri else None))      # an operator: < or <=
+        else:
+            s = _STRING.match(text, p)
+            todo.append((s.end() if s else p + 1, span))
+
+
+def _is_service_keyword(text: str, k: int) -> bool:
+    # A window cut inside a longer name leaves a bare word that is no keyword: the check still holds.
+    before = text[max(0, k - _LOOKBACK):k]
+    if _NAME_BEFORE.search(before):
+        return False
+    bare = _BARE_BEFORE.search(before)
+    return bare is None or bare.group().lower() in _SPLIT_KEYWORDS
+
+
+def _service_in(text: str) -> bool:
+    keyword: dict[int, bool] = {}
+    for start, stop, span, terminator in _code_stretches(text):
+        for m in _SERVICE.finditer(text, start, stop):
+            k = m.start()
+            if k not in keyword:
+                keyword[k] = _is_service_keyword(text, k)
+            if not keyword[k]:
+                continue
+            # In text that is also an IRI, a '<' operator sits inside a parenthesised expression, so
+            # SERVICE needs a ')' before it, and a comment must swallow the IRI's closing '>' (the
+            # group after SERVICE cannot sit inside an IRI).
+            if span is not None and k < span[1] and (
+                    ")" not in text[span[0]:k] or terminator != "#" or stop >= span[1]):
+                continue
+            return True
+    return False
+
+
+# ------------------------------------------------------------------------------------ public API
+
+
 def keywords(query: str) -> list[str]:
     """Upper-cased bare words of the query, outside strings, IRIs and comments."""
-    text = _STRIP.sub(" ", _decode_escapes(query))
+    text = "".join(_primary_code(_decode_escapes(query)))
     return [w.upper() for w in _WORD.findall(text)]
 
 
@@ -55,15 +180,31 @@ def query_form(query: str) -> str:
 
 
 def uses_service(query: str) -> bool:
-    return "SERVICE" in keywords(query)
+    """True when some reading of the query has a ``SERVICE`` keyword (see the module docstring)."""
+    decoded = _decode_escapes(query)
+    return _service_in(decoded) or (decoded != query and _service_in(query))
+
+
+def nesting_depth(query: str) -> int:
+    """Deepest nesting of ``{``, ``(`` and ``[`` outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for chunk in _primary_code(_decode_escapes(query)):
+        for ch in chunk:
+            if ch in "{([":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif ch in "})]":
+                depth = max(0, depth - 1)
+    return deepest
 
 
 def check_public(query: str, max_bytes: int) -> str:
     """Check a query for the public endpoint; return its form or raise.
 
-    Raises QueryTooLarge, QueryRefused (updates, SERVICE) or QueryError.
+    Raises QueryTooLarge, QueryRefused (updates, SERVICE) or QueryError (empty,
+    not a query, nested deeper than ``MAX_NESTING``).
     """
-    size = len(query.encode("utf-8"))
+    size = len(query.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         raise QueryTooLarge(f"query is {size:,} bytes; the limit is {max_bytes:,}")
     if not query.strip():
@@ -73,13 +214,16 @@ def check_public(query: str, max_bytes: int) -> str:
         raise QueryRefused("SPARQL Update is not allowed on the public endpoint (it is read-only)")
     if uses_service(query):
         raise QueryRefused("SERVICE (federated query) is not allowed: this endpoint makes no outbound requests")
+    depth = nesting_depth(query)
+    if depth > MAX_NESTING:
+        raise QueryError(f"query nests brackets {depth} deep; the limit is {MAX_NESTING}")
     return form
 
 
 def with_prefixes(query: str, prefixes: dict[str, str]) -> str:
     """Prepend PREFIX lines for the prefixes a query uses but does not declare."""
     declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w\-]*):", query, re.IGNORECASE)}
-    body = _STRIP.sub(" ", query)
+    body = "".join(_primary_code(query))
     used = set(re.findall(r"(?<![\w<])([A-Za-z][\w\-]*):(?!//)", body))
     lines = [f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items() if p in used and p.lower() not in declared]
     return "".join(lines) + query

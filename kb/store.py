@@ -234,7 +234,7 @@ class OxigraphStore(Store):
 
     def close(self) -> None:
         if getattr(self, "_store", None) is not None and self.kind == "embedded":
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, RuntimeError):   # RuntimeError: a read-only store
                 self._store.flush()
         self._store = None  # type: ignore[assignment]
 

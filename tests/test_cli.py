@@ -67,7 +67,8 @@ def test_validate_clean_then_broken(built: Path, capsys: pytest.CaptureFixture[s
     store = OxigraphStore(built)
     store.update("""PREFIX makb: <https://w3id.org/makb/ontology#>
         DELETE { GRAPH ?g { ?a makb:status ?s } } INSERT { GRAPH ?g { ?a makb:status makb:Postponed } }
-        WHERE { { SELECT ?a WHERE { GRAPH ?k { ?a a makb:KeyAction } } ORDER BY ?a LIMIT 1 } GRAPH ?g { ?a makb:status ?s } }""")
+        WHERE { { SELECT ?a WHERE { GRAPH ?k { ?a a makb:KeyAction } } ORDER BY ?a LIMIT 1 }
+                GRAPH ?g { ?a makb:status ?s } }""")
     store.close()
     code, out, _ = run(capsys, "--store", str(built), "validate")
     assert code == 1

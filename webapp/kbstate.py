@@ -34,8 +34,7 @@ class KBState:
 
 def init_app(app: Flask) -> None:
     settings = app.config["MAKB"]
-    memory = bool(app.config.get("MAKB_MEMORY_STORE"))
-    state = KBState(settings=settings, store=open_store(settings, memory=memory),
+    state = KBState(settings=settings, store=open_store(settings),
                     registry=load_registry(settings["MAKB_REGISTRY"], settings["MAKB_BASE_IRI"]))
     app.extensions["makb"] = state
     atexit.register(state.close)

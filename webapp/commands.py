@@ -1,0 +1,74 @@
+"""``makb serve``: the web app and the SPARQL endpoint under waitress, a production WSGI server."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from kb.errors import ConfigError
+
+#: waitress worker threads by default (each serves one request at a time)
+DEFAULT_THREADS = 8
+
+
+def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add ``makb serve`` to the CLI."""
+    p = add("serve", cmd_serve,
+            "Serve the web app and the SPARQL endpoint (/sparql) over the configured store, under waitress.",
+            ["makb serve", "makb serve --port 8080 --threads 16",
+             "makb --store /srv/makb/store serve --host 0.0.0.0",
+             "makb --endpoint http://127.0.0.1:7878/query serve"])
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=5000, help="port to listen on; 0 picks a free one (default: 5000)")
+    p.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                   help=f"request threads (default: {DEFAULT_THREADS})")
+
+
+def app_config(settings: dict[str, Any]) -> dict[str, Any]:
+    """The CLI's resolved settings as app config (an explicit --store wins over $MAKB_ENDPOINT)."""
+    return {**settings, "MAKB_ENDPOINT": settings.get("MAKB_ENDPOINT") or ""}
+
+
+def _stop(signum: int, frame: Any) -> None:
+    """Ctrl-C and SIGTERM both end the server cleanly (even when started with SIGINT ignored)."""
+    raise KeyboardInterrupt
+
+
+def cmd_serve(ctx: Any, args: argparse.Namespace) -> int:
+    from waitress.server import create_server
+
+    from webapp import create_app
+    from webapp.sparql import query_executor
+
+    if not 0 <= args.port <= 65535:
+        raise ConfigError(f"--port must be 0..65535, got {args.port}")
+    if args.threads < 1:
+        raise ConfigError(f"--threads must be at least 1, got {args.threads}")
+    app = create_app(app_config(ctx.settings))
+    state = app.extensions["makb"]
+    try:
+        query_executor(app)     # start the query workers before the first request
+        try:
+            server = create_server(app, host=args.host, port=args.port, threads=args.threads, ident="makb")
+        except OSError as exc:
+            raise ConfigError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+        host = getattr(server, "effective_host", args.host)   # one socket; several when a name has many addresses
+        port = getattr(server, "effective_port", args.port)
+        print(f"makb: serving the {state.store.kind} store {state.store.location} at http://{host}:{port}/ "
+              "(SPARQL at /sparql; Ctrl-C to stop)", flush=True)
+        previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            server.close()
+    finally:
+        state.close()
+    print("makb: stopped", file=sys.stderr, flush=True)
+    return 0

@@ -1,0 +1,119 @@
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql`` and the health check at ``/healthz``.
+
+Queries come by GET ``?query=``, by POST form or by POST
+``application/sparql-query``; answers are negotiated by ``Accept`` or a
+``format`` parameter (``kb.negotiation``); a GET without a query answers the
+service description.  Reads carry ``Access-Control-Allow-Origin: *``.  The
+query runs through the app's ``kb.endpoint`` executor, which holds the limits.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import UnsupportedMediaType
+
+from kb.endpoint import QueryExecutor, answer, describe_service, health, make_executor
+from kb.errors import QueryError, QueryRefused, QueryTooLarge
+from kb.negotiation import choose
+from webapp.kbstate import kb
+
+bp = Blueprint("sparql", __name__)
+
+#: the key of the executor in ``KBState.services`` (``webapp.writes`` pauses it around writes)
+EXECUTOR = "executor"
+#: the parameters clients use to name a format (Virtuoso ``format``, Joseki ``output``, others ``results``)
+FORMAT_PARAMS = ("format", "output", "results")
+#: response header set when an answer was cut at the row cap
+TRUNCATED_HEADER = "X-MAKB-Truncated"
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept",
+    "Access-Control-Expose-Headers": TRUNCATED_HEADER,
+    "Access-Control-Max-Age": "86400",
+}
+_create_lock = threading.Lock()
+
+
+def query_executor(app: Flask | None = None) -> QueryExecutor:
+    """The app's query executor, started on first use."""
+    state = (app or current_app).extensions["makb"]
+    with _create_lock:
+        executor = state.services.get(EXECUTOR)
+        if executor is None:
+            executor = make_executor(state.store, state.settings)
+            state.services[EXECUTOR] = executor
+    return executor
+
+
+def _params(name: str) -> list[str]:
+    values = request.args.getlist(name)
+    if request.mimetype == "application/x-www-form-urlencoded":
+        values += request.form.getlist(name)
+    return values
+
+
+def _query_text() -> str | None:
+    """The query of this request, or None when it has none."""
+    if _params("update") or request.mimetype == "application/sparql-update":
+        raise QueryRefused("SPARQL Update is not accepted here: /sparql is a read-only query endpoint")
+    for name in ("default-graph-uri", "named-graph-uri"):
+        if _params(name):
+            raise QueryError(f"{name} is not supported: the default graph is the union of all graphs; "
+                             "use FROM or GRAPH in the query")
+    if request.method == "POST" and request.mimetype == "application/sparql-query":
+        limit = int(kb().settings["MAKB_MAX_QUERY_BYTES"])
+        if request.content_length is not None and request.content_length > limit:
+            raise QueryTooLarge(f"query is {request.content_length:,} bytes; the limit is {limit:,}")
+        data = request.get_data(cache=False)
+        if len(data) > limit:
+            raise QueryTooLarge(f"query is over the limit of {limit:,} bytes")
+        try:
+            return data.decode(request.mimetype_params.get("charset", "utf-8"))
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise QueryError(f"the query body cannot be decoded: {exc}") from None
+    if request.method == "POST" and request.mimetype not in ("application/x-www-form-urlencoded", ""):
+        raise UnsupportedMediaType("send the query as application/sparql-query or as a form "
+                                   "(application/x-www-form-urlencoded) with a 'query' field")
+    queries = _params("query")
+    if len(queries) > 1:
+        raise QueryError("give exactly one 'query' parameter")
+    return queries[0] if queries else None
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    """Answer a query, or describe the service when a GET has none."""
+    query = _query_text()
+    formats = [v for name in FORMAT_PARAMS for v in _params(name)]
+    executor = query_executor()
+    if query is None:
+        if request.method == "POST":
+            raise QueryError("no query given: send a 'query' form field or an application/sparql-query body")
+        fmt = choose("DESCRIBE", request.headers.get("Accept"), formats)
+        body = describe_service(request.base_url, executor, fmt)
+        return Response(body, content_type=fmt.content_type)
+    reply = answer(executor, query, request.headers.get("Accept"), formats)
+    resp = Response(reply.body, content_type=reply.format.content_type)
+    if reply.truncated:
+        resp.headers[TRUNCATED_HEADER] = "true"
+    return resp
+
+
+@bp.after_request
+def _cors(resp: Response) -> Response:
+    """CORS on every /sparql answer, errors and the automatic OPTIONS preflight included."""
+    if request.path == "/sparql":
+        for key, value in _CORS.items():
+            resp.headers.setdefault(key, value)
+        resp.vary.add("Accept")
+    return resp
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    """Whether queries are answered: store kind, executor, limits, triple count."""
+    report = health(query_executor(), kb().store)
+    return jsonify(report), 200 if report["status"] == "ok" else 503
