@@ -18,7 +18,12 @@ from kb import settings as settings_mod
 
 #: the feature blueprints, one module each; every module exposes ``bp``
 BLUEPRINTS: tuple[str, ...] = (
+    "webapp.writes",
     "webapp.sparql",
+    "webapp.pages",
+    "webapp.entities",
+    "webapp.graphs",
+    "webapp.dashboard",
 )
 
 

@@ -1,0 +1,170 @@
+"""The source documents of the KB: each document graph with its provenance,
+what was extracted from it and the data-quality findings (warnings) about it.
+
+Also the table of download formats: the whole KB and each graph are offered
+in every format of ``DOWNLOAD_FORMATS``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from kb import queries
+from kb.entity import with_values
+from kb.namespaces import FOAF, MAKB, ONTOLOGY_IRI, ORG, SCHEMA
+from kb.results import SelectResult
+from kb.store import RDF_FORMATS, Store
+
+#: formats offered for download (keys of ``kb.store.RDF_FORMATS``), in the order shown
+DOWNLOAD_FORMATS: tuple[str, ...] = ("ttl", "trig", "nt", "jsonld")
+
+#: what is counted per document: (class IRI or count key, singular, plural), in the order shown
+EXTRACTED: tuple[tuple[str, str, str], ...] = (
+    (str(MAKB.Evaluation), "evaluation", "evaluations"),
+    (str(MAKB.Recommendation), "recommendation", "recommendations"),
+    (str(MAKB.ManagementResponse), "management response", "management responses"),
+    (str(MAKB.KeyAction), "key action", "key actions"),
+    (str(SCHEMA.NewsArticle), "news release", "news releases"),
+    (str(MAKB.Project), "project", "projects"),
+    (str(MAKB.Agreement), "agreement", "agreements"),
+    (str(MAKB.Partnership), "partnership", "partnerships"),
+    ("mentioned-organisations", "organisation or unit", "organisations and units"),
+    (str(FOAF.Person), "person", "people"),
+    (str(ORG.Post), "post", "posts"),
+    (str(SCHEMA.Place), "place", "places"),
+    (str(MAKB.DataQualityFinding), "finding", "findings"),
+)
+
+PER_PAGE = 50
+
+
+def download_formats() -> list[tuple[str, str, str]]:
+    """(format key, media type, file suffix) of every download format."""
+    return [(key, RDF_FORMATS[key][1], RDF_FORMATS[key][2]) for key in DOWNLOAD_FORMATS]
+
+
+@dataclass
+class Finding:
+    code: str
+    message: str
+    line: int | None = None
+    concerns: str | None = None
+
+
+@dataclass
+class DocumentInfo:
+    graph: str
+    source: str
+    file_name: str | None = None
+    kind: str | None = None
+    size: int | None = None
+    main: str | None = None              #: the evaluation or news release the document describes
+    title: str | None = None
+    content_hash: str | None = None
+    parser: str | None = None
+    ingested: str | None = None
+    triples: int = 0
+    #: (singular, plural, count) in the order of EXTRACTED, non-zero counts only
+    extracted: list[tuple[str, str, int]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class GraphInfo:
+    """A graph that is not a document's: the ontology, the registry."""
+
+    graph: str
+    name: str
+    triples: int
+
+
+@dataclass
+class DocumentsPage:
+    documents: list[DocumentInfo]
+    other_graphs: list[GraphInfo]
+    total: int
+    page: int
+    pages: int
+    findings_total: int
+
+
+def _select(store: Store, name: str, graphs: list[str] | None = None) -> SelectResult:
+    """Run an internal query; ``graphs`` fill its ``VALUES ?graph`` block (each checked to be an IRI)."""
+    text = queries.internal(name).text
+    return store.select(text if graphs is None else with_values(text, "graph", graphs))
+
+
+def _opt(row: dict, key: str) -> str | None:
+    return row[key].value if key in row else None
+
+
+def documents_page(store: Store, page: int = 1, per_page: int = PER_PAGE) -> DocumentsPage:
+    """One page of the documents (sorted by file name) with their counts and findings.
+
+    Only the documents of the page are counted, so a page costs the same however many documents the KB holds.
+    """
+    docs: dict[str, DocumentInfo] = {}
+    for row in _select(store, "web-documents"):
+        graph = row["graph"].value
+        if graph in docs:
+            continue
+        size = _opt(row, "size")
+        docs[graph] = DocumentInfo(
+            graph=graph, source=row["source"].value, file_name=_opt(row, "fileName"), kind=_opt(row, "kind"),
+            size=int(size) if size and size.isdigit() else None, main=_opt(row, "main"), title=_opt(row, "title"),
+            content_hash=_opt(row, "hash"), parser=_opt(row, "parser"), ingested=_opt(row, "ingested"))
+    ordered = list(docs.values())
+    total = len(ordered)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    chosen = {d.graph: d for d in ordered[(page - 1) * per_page: page * per_page]}
+    others = [g for g in store.graphs() if g not in docs]
+    wanted = [*chosen, *others]
+
+    sizes: dict[str, int] = {}
+    counts: dict[str, dict[str, int]] = {}
+    if wanted:
+        sizes = {r["graph"].value: int(r["n"].value) for r in _select(store, "web-graph-sizes", wanted)}
+    if chosen:
+        for name in ("web-document-counts", "web-document-organisations"):
+            for row in _select(store, name, list(chosen)):
+                counts.setdefault(row["graph"].value, {})[row["what"].value] = int(row["n"].value)
+        for row in _select(store, "web-document-findings", list(chosen)):
+            line = _opt(row, "line")
+            chosen[row["graph"].value].findings.append(
+                Finding(row["code"].value, row["message"].value, int(line) if line and line.isdigit() else None,
+                        _opt(row, "concerns")))
+    for graph, doc in chosen.items():
+        found = counts.get(graph, {})
+        doc.triples = sizes.get(graph, 0)
+        doc.extracted = [(one, many, found[key]) for key, one, many in EXTRACTED if found.get(key)]
+    total_rows = _select(store, "web-findings-total").rows
+    findings_total = int(total_rows[0][0].value) if total_rows and total_rows[0][0] else 0
+    other_graphs = [GraphInfo(g, _graph_name(g), sizes.get(g, 0)) for g in sorted(others)]
+    return DocumentsPage(list(chosen.values()), other_graphs, total, page, pages, findings_total)
+
+
+def _graph_name(graph: str) -> str:
+    if graph == ONTOLOGY_IRI:
+        return "ontology"
+    return graph.rstrip("/").rsplit("/", 1)[-1]
+
+
+#: the figures of the start page: (class IRI, what it counts); the classes of ``web-overview.rq``
+OVERVIEW: tuple[tuple[str, str], ...] = (
+    (str(MAKB.SourceDocument), "documents"),
+    (str(ORG.Organization), "organisations"),
+    (str(ORG.OrganizationalUnit), "units"),
+    (str(FOAF.Person), "people"),
+    (str(MAKB.Evaluation), "evaluations"),
+    (str(MAKB.KeyAction), "key actions"),
+    (str(MAKB.Project), "projects"),
+    (str(MAKB.Agreement), "agreements"),
+)
+
+
+def overview(store: Store) -> list[tuple[str, int]]:
+    """(what, how many) for the start page: named graphs, then instances of the main classes."""
+    found = {r["class"].value: int(r["n"].value) for r in _select(store, "web-overview")}
+    return [("graphs", len(store.graphs()))] + [(what, found.get(cls, 0)) for cls, what in OVERVIEW]

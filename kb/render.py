@@ -1,0 +1,272 @@
+"""The partner graph drawn with vis-network (the library pyvis ships), offline.
+
+``explore`` builds the nodes, edges and options of one interactive view in
+vis-network's own format: node colour by organisation type, size by PageRank
+centrality, edge width by tie weight, a legend, and for every node the local
+address of its entity page.  Graphs over ``cap`` nodes keep the most central
+nodes and fold the rest into one "N more organisations" node, so the browser
+never has to lay out thousands of nodes.
+
+pyvis's stock HTML template loads Bootstrap and vis-network from CDNs whatever
+``cdn_resources`` says, so pages render these data with their own template and
+serve ``vis_asset`` files, the copies of vis-network inside the installed pyvis
+package.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyvis
+
+from kb import queries
+from kb.analysis import TIE_KINDS, ego, graph_node, partner_graph, resolve_org, to_graphml
+from kb.analysis.metrics import pagerank
+from kb.entity import entity_path
+from kb.errors import ConfigError, NotFound
+from kb.store import Store
+
+#: the vis-network version pyvis ships, and the files of it pages may load
+VIS_DIR = "vis-9.1.2"
+VIS_FILES: dict[str, str] = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
+
+#: organisation type code -> (legend label, colour); None is an organisation of unknown type
+ORG_TYPE_STYLE: dict[str | None, tuple[str, str]] = {
+    "un-agency": ("UN agency", "#1f77b4"),
+    "national-authority": ("National authority", "#d62728"),
+    "ngo": ("NGO", "#2ca02c"),
+    "intergovernmental": ("Intergovernmental organisation", "#9467bd"),
+    "government": ("Government body", "#8c564b"),
+    "donor": ("Donor", "#ff7f0e"),
+    "unit": ("Unit of an organisation", "#17becf"),
+    "other": ("Other organisation", "#7f7f7f"),
+    None: ("Type unknown", "#bcbd22"),
+}
+MORE_STYLE = ("Aggregated organisations", "#d9d9d9")
+MORE_NODE = "more-organisations"
+
+#: node size range (pixels) from least to most central
+MIN_SIZE, MAX_SIZE = 10.0, 40.0
+
+
+def vis_asset(name: str) -> Path:
+    """The file ``name`` of the vis-network copy inside the installed pyvis package."""
+    if name not in VIS_FILES:
+        raise NotFound(f"no vis-network file {name!r}")
+    path = Path(pyvis.__file__).resolve().parent / "lib" / VIS_DIR / name
+    if not path.is_file():
+        raise NotFound(f"the installed pyvis has no {VIS_DIR}/{name}")
+    return path
+
+
+# ------------------------------------------------------------------------------------ records
+
+
+@dataclass
+class LegendEntry:
+    label: str
+    color: str
+    count: int
+
+
+@dataclass
+class Filters:
+    """What the explorer shows: the whole partner graph or one organisation's ego graph, filtered."""
+
+    org: str | None = None
+    depth: int = 1
+    kinds: list[str] = field(default_factory=lambda: list(TIE_KINDS))
+    country: str | None = None
+    year: int | None = None
+    rollup: bool = False
+
+    @classmethod
+    def parse(cls, org: str | None = None, depth: str | None = None, kinds: list[str] | None = None,
+              country: str | None = None, year: str | None = None, rollup: str | None = None) -> Filters:
+        """Filters from form values (strings); ``ConfigError`` for values that make no sense."""
+        if depth not in (None, "", "1", "2"):
+            raise ConfigError(f"depth must be 1 or 2, got {depth!r}")
+        chosen = [k for k in (kinds or []) if k]
+        unknown = sorted(set(chosen) - set(TIE_KINDS))
+        if unknown:
+            raise ConfigError(f"unknown tie kind {', '.join(unknown)}; choose from {', '.join(TIE_KINDS)}")
+        year_value = None
+        if year:
+            if not year.strip().isdigit() or not 1900 <= int(year) <= 2100:
+                raise ConfigError(f"year must be a year such as 2013, got {year!r}")
+            year_value = int(year)
+        return cls(org=(org or "").strip() or None, depth=int(depth or 1), kinds=chosen or list(TIE_KINDS),
+                   country=(country or "").strip() or None, year=year_value, rollup=rollup in ("1", "on", "true"))
+
+
+@dataclass
+class GraphView:
+    """One drawable graph in vis-network's format, with what the page says about it."""
+
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    options: dict[str, Any]
+    legend: list[LegendEntry]
+    filters: Filters
+    total_nodes: int                 #: organisations in the (filtered) graph before capping
+    total_edges: int
+    aggregated: int = 0              #: organisations folded into the "more" node
+    center: str | None = None        #: the ego graph's organisation IRI
+    center_label: str | None = None
+    notes: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)   #: country names, for the filter
+    tie_kinds: tuple[str, ...] = TIE_KINDS
+
+    @property
+    def shown_nodes(self) -> int:
+        return len(self.nodes)
+
+    def data(self) -> dict[str, Any]:
+        """What the page's script needs: nodes, edges, options."""
+        return {"nodes": self.nodes, "edges": self.edges, "options": self.options}
+
+
+# ------------------------------------------------------------------------------------ building
+
+
+def _options(nodes: int) -> dict[str, Any]:
+    big = nodes > 150
+    return {
+        "autoResize": True,
+        "layout": {"randomSeed": 42, "improvedLayout": not big},
+        "nodes": {"shape": "dot", "borderWidth": 1,
+                  "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        "edges": {"color": {"color": "#9aa5b1", "highlight": "#0b5cad", "hover": "#0b5cad"},
+                  "smooth": False if big else {"type": "continuous"}},
+        "physics": {"solver": "forceAtlas2Based",
+                    "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120, "avoidOverlap": 0.4},
+                    "stabilization": {"enabled": True, "iterations": 150 if big else 300, "fit": True},
+                    "minVelocity": 1.0},
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big, "keyboard": False},
+    }
+
+
+def _node_title(data: dict[str, Any], rank: float, neighbours: int) -> str:
+    kind = ORG_TYPE_STYLE.get(data.get("org_type"), ORG_TYPE_STYLE[None])[0]
+    lines = [data.get("label") or "", kind + (f" · {data['country']}" if data.get("country") else ""),
+             f"{neighbours} partner{'s' if neighbours != 1 else ''} · PageRank {rank:.3f}"]
+    members = data.get("members") or []
+    if members:
+        lines.append(f"{len(members)} unit{'s' if len(members) != 1 else ''} folded in")
+    lines.append("Click to open its page")
+    return "\n".join(line for line in lines if line)
+
+
+def _edge_title(data: dict[str, Any]) -> str:
+    kinds = ", ".join(data.get("kinds") or [])
+    weight = int(data.get("weight", 1))
+    lines = [f"{kinds}: {weight} shared thing{'s' if weight != 1 else ''}"]
+    evidence = data.get("evidence") or []
+    if evidence:
+        shown = ", ".join(evidence[:5]) + (f" and {len(evidence) - 5} more" if len(evidence) > 5 else "")
+        lines.append(f"evidence: {shown}")
+    return "\n".join(lines)
+
+
+def _width(weight: float) -> float:
+    return round(min(12.0, 1.0 + 2.0 * math.log2(max(1.0, weight))), 2)
+
+
+def _size(rank: float, top: float) -> float:
+    if top <= 0:
+        return MIN_SIZE
+    return round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(rank / top), 2)
+
+
+def _cap(G: nx.Graph, ranks: dict[str, float], cap: int) -> tuple[list[str], list[str]]:
+    """(kept nodes, folded nodes): the ``cap - 1`` most central nodes are kept when ``G`` is over ``cap``."""
+    order = sorted(G.nodes, key=lambda n: (-ranks.get(n, 0.0), str(G.nodes[n].get("label") or n), n))
+    if len(order) <= cap:
+        return order, []
+    keep = max(1, cap - 1)
+    return order[:keep], order[keep:]
+
+
+def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, center: str | None = None) -> GraphView:
+    """The vis-network view of a partner graph (or ego graph), capped at ``cap`` nodes."""
+    if cap < 2:
+        raise ConfigError(f"the graph node cap must be at least 2, got {cap}")
+    filters = filters or Filters()
+    ranks = pagerank(G) if G.number_of_nodes() else {}
+    kept, folded = _cap(G, ranks, cap)
+    if center is not None and center in folded:   # the ego graph's centre is always drawn
+        folded.remove(center)
+        folded.insert(0, kept.pop())
+        kept.insert(0, center)
+    top = max(ranks.values(), default=0.0)
+    counts: dict[str | None, int] = {}
+    nodes: list[dict[str, Any]] = []
+    for n in kept:
+        data = G.nodes[n]
+        org_type = data.get("org_type") if data.get("org_type") in ORG_TYPE_STYLE else None
+        counts[org_type] = counts.get(org_type, 0) + 1
+        label = data.get("acronym") or data.get("label") or n
+        node: dict[str, Any] = {
+            "id": n, "label": label, "title": _node_title(data, ranks.get(n, 0.0), G.degree(n)),
+            "color": ORG_TYPE_STYLE[org_type][1], "size": _size(ranks.get(n, 0.0), top),
+            "url": entity_path(n, base), "group": org_type or "unknown", "search": (data.get("label") or "").lower(),
+        }
+        if n == center:
+            node.update(borderWidth=4, font={"size": 18, "bold": True})
+        nodes.append(node)
+
+    kept_set = set(kept)
+    edges: list[dict[str, Any]] = []
+    to_more: dict[str, float] = {}
+    for a, b, data in sorted(G.edges(data=True), key=lambda e: (e[0], e[1])):
+        if a in kept_set and b in kept_set:
+            edges.append({"from": a, "to": b, "width": _width(float(data.get("weight", 1))),
+                          "title": _edge_title(data), "kinds": data.get("kinds") or []})
+        elif a in kept_set or b in kept_set:
+            inside = a if a in kept_set else b
+            to_more[inside] = to_more.get(inside, 0.0) + float(data.get("weight", 1))
+    notes: list[str] = []
+    if folded:
+        nodes.append({"id": MORE_NODE, "label": f"{len(folded):,} more organisations",
+                      "title": f"{len(folded):,} less central organisations, folded into one node to keep the "
+                               "graph readable. Narrow the filters or open an organisation's ego graph to see them.",
+                      "color": MORE_STYLE[1], "size": MAX_SIZE, "shape": "box", "url": None, "group": "more",
+                      "search": ""})
+        for inside, weight in sorted(to_more.items()):
+            edges.append({"from": inside, "to": MORE_NODE, "width": _width(weight), "dashes": True,
+                          "title": f"ties to folded organisations: weight {weight:g}", "kinds": []})
+        notes.append(f"This graph has {G.number_of_nodes():,} organisations, more than the {cap:,} drawn at once: "
+                     f"the {len(kept):,} most central (PageRank) are shown and the other {len(folded):,} are "
+                     f"aggregated into one node.")
+    legend = [LegendEntry(ORG_TYPE_STYLE[t][0], ORG_TYPE_STYLE[t][1], c)
+              for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], ORG_TYPE_STYLE[kv[0]][0]))]
+    if folded:
+        legend.append(LegendEntry(MORE_STYLE[0], MORE_STYLE[1], len(folded)))
+    center_label = G.nodes[center].get("label") if center is not None and center in G else None
+    return GraphView(nodes, edges, _options(len(nodes)), legend, filters, G.number_of_nodes(),
+                     G.number_of_edges(), len(folded), center, center_label, notes)
+
+
+def explore(store: Store, filters: Filters, base: str, cap: int) -> GraphView:
+    """The explorer's view: the partner graph, or the ego graph of ``filters.org``, filtered and capped."""
+    G = partner_graph(store, rollup=filters.rollup, kinds=filters.kinds, country=filters.country, year=filters.year)
+    center = None
+    if filters.org:
+        iri = resolve_org(store, filters.org)
+        center = graph_node(G, iri)
+        G = ego(G, center, filters.depth)
+    view = view_of(G, base, cap, filters, center)
+    rows = store.select(queries.internal("web-countries").text)
+    view.countries = sorted({r["name"].value for r in rows if "name" in r})
+    if not view.nodes:
+        view.notes.append("No organisation has ties that match these filters.")
+    return view
+
+
+def partner_graphml(store: Store) -> bytes:
+    """The whole partner graph as GraphML."""
+    return to_graphml(partner_graph(store))

@@ -1,0 +1,215 @@
+"""The pages in a real browser: headless Chromium (Debian's, see scripts/install-browser.sh)
+driven by Playwright against the app served on 127.0.0.1.
+
+Every page loads with no console error and no request leaving the app; the
+graph is drawn and a click on a node opens its entity page; a canned query runs
+in the editor and its rows download as CSV; the dashboard table downloads as
+CSV; markup from a document is shown as text and never runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from kb.registry import Registry
+from tests.test_web_pages import BASE, HOSTILE_TITLE, UNDP, build_web_kb
+from tests.webserver import running_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOCAL_SCHEMES = ("data:", "blob:", "about:")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser-kb")
+    store = build_web_kb(root / "store", registry, root / "docs")
+    with running_app({"MAKB_STORE": str(store)}) as base_url:
+        yield base_url.rstrip("/")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Watch:
+    """What a page did that it must not: errors, requests elsewhere, dialogs."""
+
+    base: str
+    errors: list[str] = field(default_factory=list)
+    #: pages expected to answer with an error status (the browser logs their status as an error)
+    expected_failures: set[str] = field(default_factory=set)
+    outside: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def check(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.outside == [], self.outside
+        assert self.dialogs == [], self.dialogs
+
+
+@contextmanager
+def watched_page(browser: Browser, base: str) -> Iterator[tuple[Page, Watch]]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    watch = Watch(base)
+
+    def on_request(req: object) -> None:
+        url = req.url  # type: ignore[attr-defined]
+        if not (url.startswith(base + "/") or url == base or url.startswith(LOCAL_SCHEMES)):
+            watch.outside.append(url)
+
+    def on_dialog(dialog: object) -> None:
+        watch.dialogs.append(dialog.message)  # type: ignore[attr-defined]
+        dialog.dismiss()  # type: ignore[attr-defined]
+
+    page.on("request", on_request)
+    def on_console(msg: object) -> None:
+        if msg.type != "error":  # type: ignore[attr-defined]
+            return
+        where = (msg.location or {}).get("url", "")  # type: ignore[attr-defined]
+        if where in watch.expected_failures and "status of 404" in msg.text:  # type: ignore[attr-defined]
+            return
+        watch.errors.append(f"{where}: {msg.text}")  # type: ignore[attr-defined]
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
+    page.on("dialog", on_dialog)
+    try:
+        yield page, watch
+    finally:
+        context.close()
+
+
+def wait_for_graph(page: Page) -> None:
+    page.wait_for_selector("#graph-canvas[data-ready='1']", state="attached", timeout=30000)
+
+
+PAGES = ["/", "/query", "/documents", "/downloads", "/graph", "/graph?org=ANAMA&depth=2&kind=agreement&kind=project",
+         "/dashboard?as_of=2021-01-01", "/ontology", "/id/org/undp", "/id/person/nargizakhon-usmanova",
+         "/entity?iri=mailto%3Aruslan.ismayilzada%40undp.org", "/id/no/such/thing"]
+
+
+def test_every_page_loads_without_errors_or_outside_requests(browser: Browser, site: str) -> None:
+    with watched_page(browser, site) as (page, watch):
+        watch.expected_failures.add(site + "/id/no/such/thing")
+        for path in PAGES:
+            resp = page.goto(site + path)
+            assert resp is not None
+            assert resp.status == (404 if "no/such" in path else 200), path
+            if path.startswith("/graph"):
+                wait_for_graph(page)
+            page.wait_for_load_state("load")
+            assert page.locator("h1").count() >= 1, path
+        watch.check()
+
+
+def test_graph_is_drawn_and_a_click_on_a_node_opens_its_page(browser: Browser, site: str) -> None:
+    with watched_page(browser, site) as (page, watch):
+        page.goto(site + "/graph")
+        wait_for_graph(page)
+        drawn = page.evaluate("""() => {
+            const canvas = document.querySelector('#graph-canvas canvas');
+            const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+            let painted = 0;
+            for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] !== 0) painted++; }
+            return {nodes: window.makbGraph.body.data.nodes.length, painted: painted};
+        }""")
+        assert drawn["nodes"] == 12 and drawn["painted"] > 1000
+        point = page.evaluate("""(id) => {
+            const net = window.makbGraph;
+            const dom = net.canvasToDOM(net.getPositions([id])[id]);
+            const box = document.querySelector('#graph-canvas').getBoundingClientRect();
+            return {x: box.left + dom.x, y: box.top + dom.y};
+        }""", UNDP)
+        page.mouse.click(point["x"], point["y"])
+        page.wait_for_url(site + "/id/org/undp", timeout=10000)
+        assert page.locator("h1").inner_text() == "United Nations Development Programme"
+        watch.check()
+
+
+def test_search_box_finds_a_node(browser: Browser, site: str) -> None:
+    with watched_page(browser, site) as (page, watch):
+        page.goto(site + "/graph")
+        wait_for_graph(page)
+        page.fill("#graph-search-input", "anama")
+        page.click("#graph-search button")
+        assert page.locator("#graph-status").inner_text() == "Found."
+        assert page.evaluate("() => window.makbGraph.getSelectedNodes()") == [BASE + "org/anama"]
+        watch.check()
+
+
+def test_editor_runs_a_canned_query_and_downloads_its_rows(browser: Browser, site: str, tmp_path: Path) -> None:
+    with watched_page(browser, site) as (page, watch):
+        page.goto(site + "/query")
+        page.click("a.canned-query[data-name='projects']")
+        page.wait_for_selector(".result-table tbody tr")
+        rows = page.locator(".result-table tbody tr")
+        assert rows.count() == 1      # the hostile copy names the same project as the seed
+        link = rows.first.locator("a").first
+        assert link.get_attribute("href").startswith("/id/project/")
+        assert "tok-keyword" in page.inner_html("#highlight")
+        assert "query=" in page.get_attribute("#permalink", "href")
+        with page.expect_download() as info:
+            page.click("#download-csv")
+        saved = tmp_path / "results.csv"
+        info.value.save_as(saved)
+        table = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8"))))
+        assert table[0][:3] == ["project", "title", "phase"] and len(table) == 2
+        assert table[1][1].startswith("Community Based Small Business Trainings")
+
+        # prefixes on demand, then the permalink reruns the query
+        page.fill("#query", "SELECT ?o WHERE { ?o a org:Organization ; skos:prefLabel ?l } ORDER BY ?o")
+        page.click("#add-prefixes")
+        text = page.input_value("#query")
+        assert text.startswith("PREFIX org: <http://www.w3.org/ns/org#>\n") and "PREFIX skos:" in text
+        page.click("#run")
+        page.wait_for_selector(".result-table tbody tr")
+        count = page.locator(".result-table tbody tr").count()
+        permalink = page.get_attribute("#permalink", "href")
+        page.goto(site + permalink)
+        page.wait_for_selector(".result-table tbody tr")
+        assert page.locator(".result-table tbody tr").count() == count > 5
+        watch.check()
+
+
+def test_dashboard_table_downloads_as_csv(browser: Browser, site: str, tmp_path: Path) -> None:
+    with watched_page(browser, site) as (page, watch):
+        page.goto(site + "/dashboard?as_of=2021-01-01")
+        assert page.locator("#status-chart rect").count() == 4
+        with page.expect_download() as info:
+            page.click("#csv-download")
+        saved = tmp_path / "actions.csv"
+        info.value.save_as(saved)
+        rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8"))))
+        assert len(rows) == 14 and sum(r["overdue"] == "yes" for r in rows) == 4
+        watch.check()
+
+
+def test_markup_from_a_document_stays_text(browser: Browser, site: str) -> None:
+    with watched_page(browser, site) as (page, watch):
+        page.goto(site + "/query?run=1&query=" + "SELECT%20%3Fn%20WHERE%20%7B%20%3Fn%20%3Chttp%3A%2F%2Fpurl.org%2Fdc"
+                  "%2Fterms%2Ftitle%3E%20%3Ft%20FILTER%20CONTAINS(%3Ft%2C%20%22%3Cscript%3E%22)%20%7D")
+        page.wait_for_selector(".result-table tbody tr a")
+        page.click(".result-table tbody tr a")
+        page.wait_for_selector("h1")
+        assert page.locator("h1").inner_text() == HOSTILE_TITLE
+        page.goto(site + "/documents")
+        assert page.get_by_text(HOSTILE_TITLE).count() >= 1
+        watch.check()

@@ -1,0 +1,117 @@
+"""Entity pages: every IRI the KB mints resolves, as HTML for browsers and as RDF for RDF clients.
+
+- ``/id/<path>``: the IRI ``{MAKB_BASE_IRI}<path>``; ``/id/<path>.ttl`` (``.jsonld``,
+  ``.nt``, ``.rdf``) or an ``Accept`` header for RDF;
+- ``/entity?iri=...``: any other IRI (``&format=ttl`` for RDF);
+- ``/ontology``: the ontology's terms, ``/ontology.ttl`` (or ``Accept``) the ontology itself.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+from flask import Blueprint, Response, render_template, request
+from werkzeug.exceptions import NotAcceptable
+
+from kb import entity as kb_entity
+from kb.errors import ConfigError
+from kb.namespaces import MAKB, ONTOLOGY_IRI
+from webapp.kbstate import kb
+
+bp = Blueprint("entities", __name__)
+
+_HTML = ("text/html", "application/xhtml+xml")
+_BY_MEDIA = {media: suffix for suffix, (_, media) in kb_entity.ENTITY_FORMATS.items()}
+
+
+def _base() -> str:
+    return kb().settings["MAKB_BASE_IRI"]
+
+
+@bp.app_template_global()
+def entity_url(iri: str) -> str:
+    """The local page of an IRI."""
+    return kb_entity.entity_path(iri, _base())
+
+
+@bp.app_template_global()
+def short_name(iri: str) -> str:
+    return kb_entity.short_name(iri, _base())
+
+
+@bp.app_template_global()
+def graph_name(iri: str) -> str:
+    if iri == ONTOLOGY_IRI:
+        return "ontology"
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+@bp.app_template_global()
+def rdf_url(iri: str, suffix: str) -> str:
+    """The address of the RDF description of an IRI in the format of ``suffix``."""
+    path = entity_url(iri)
+    if path.startswith("/id/"):
+        return f"{path}.{suffix}"
+    return f"/entity?iri={urllib.parse.quote(iri, safe='')}&format={suffix}"
+
+
+def _negotiate() -> str | None:
+    """The RDF suffix the Accept header asks for, or None for HTML."""
+    if not request.headers.get("Accept"):
+        return None
+    best = request.accept_mimetypes.best_match([*_HTML, *_BY_MEDIA])
+    if best is None:
+        raise NotAcceptable(f"this resource is available as {', '.join([*_HTML, *_BY_MEDIA])}")
+    return _BY_MEDIA.get(best)
+
+
+def _vary(resp: Response) -> Response:
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def _answer(iri: str, suffix: str | None) -> Response:
+    kb_entity.check_iri(iri)
+    if suffix is None:
+        suffix = _negotiate()
+    if suffix is not None:
+        data, media = kb_entity.entity_rdf(kb().store, iri, suffix)
+        return _vary(Response(data, mimetype=media))
+    described = kb_entity.describe(kb().store, iri, _base())
+    html = render_template("entity.html", e=described, formats=kb_entity.ENTITY_FORMATS,
+                           format_names=kb_entity.FORMAT_NAMES, limit=kb_entity.MAX_STATEMENTS)
+    return _vary(Response(html, mimetype="text/html"))
+
+
+@bp.get("/id/<path:path>")
+def by_path(path: str) -> Response:
+    path, suffix = kb_entity.split_suffix(path)
+    return _answer(kb_entity.iri_for_path(path, _base()), suffix)
+
+
+@bp.get("/entity")
+def by_iri() -> Response:
+    iri = request.args.get("iri", "").strip()
+    if not iri:
+        raise ConfigError("give the IRI to show: /entity?iri=...")
+    suffix = request.args.get("format") or None
+    if suffix is not None and suffix not in kb_entity.ENTITY_FORMATS:
+        raise ConfigError(f"unknown format {suffix!r}; choose one of {', '.join(kb_entity.ENTITY_FORMATS)}")
+    return _answer(iri, suffix)
+
+
+@bp.get("/ontology")
+def ontology() -> Response:
+    suffix = _negotiate()
+    if suffix is not None:
+        return ontology_file(suffix)
+    terms = kb_entity.ontology_terms(kb().store)
+    html = render_template("ontology.html", terms=terms, ontology_iri=ONTOLOGY_IRI, namespace=str(MAKB),
+                           formats=kb_entity.ENTITY_FORMATS, format_names=kb_entity.FORMAT_NAMES)
+    return _vary(Response(html, mimetype="text/html"))
+
+
+@bp.get("/ontology.<suffix>")
+def ontology_file(suffix: str) -> Response:
+    data, media = kb_entity.ontology_rdf(kb().store, suffix)
+    return _vary(Response(data, mimetype=media))

@@ -1,0 +1,110 @@
+"""The start page, the query editor, the documents page and the downloads.
+
+Every HTML answer of the app also gets a strict Content-Security-Policy: scripts,
+styles, images and connections from this server only, so a page can never reach
+another host, and no inline script ever runs.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from kb import queries
+from kb.documents import documents_page, download_formats, overview
+from kb.entity import FORMAT_NAMES, check_iri
+from kb.errors import ConfigError
+from kb.namespaces import MAKB, PREFIXES
+from kb.store import RDF_FORMATS
+from webapp.kbstate import kb
+
+bp = Blueprint("pages", __name__)
+
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+                           "form-action 'self'; frame-ancestors 'self'")
+
+
+#: where the editor sends queries (the SPARQL 1.1 Protocol endpoint of ``webapp.sparql``)
+SPARQL_ENDPOINT = "/sparql"
+#: result rows per page in the editor
+RESULTS_PAGE_SIZE = 50
+
+
+@bp.after_app_request
+def _security_headers(resp: Response) -> Response:
+    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if resp.mimetype == "text/html":
+        resp.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+    return resp
+
+
+def _page_arg() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"page must be a positive whole number, got {raw!r}")
+    return int(raw)
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("index.html", figures=overview(kb().store))
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    return current_app.send_static_file("favicon.svg")
+
+
+@bp.get("/query")
+def editor() -> str:
+    canned = queries.all_queries()
+    name = request.args.get("name")
+    text = request.args.get("query")
+    if text is None and name:
+        if name not in canned:
+            raise ConfigError(f"no canned query {name!r}; known: {', '.join(canned)}")
+        text = canned[name].text
+    canned_json = {q.name: {"title": q.title, "text": q.text} for q in canned.values()}
+    return render_template("editor.html", canned=canned, canned_json=canned_json, text=text or "", name=name,
+                           prefixes=PREFIXES, base=kb().settings["MAKB_BASE_IRI"], ontology_ns=str(MAKB),
+                           url_for_endpoint=SPARQL_ENDPOINT, run=bool(text) and bool(request.args.get("run")),
+                           page_size=RESULTS_PAGE_SIZE)
+
+
+@bp.get("/documents")
+def documents() -> str:
+    return render_template("documents.html", p=documents_page(kb().store, _page_arg()),
+                           formats=download_formats(), format_names=FORMAT_NAMES)
+
+
+@bp.get("/downloads")
+def downloads() -> str:
+    return render_template("downloads.html", p=documents_page(kb().store, _page_arg()),
+                           formats=download_formats(), format_names=FORMAT_NAMES)
+
+
+def _rdf_download(fmt: str, graph: str | None, filename: str) -> Response:
+    if fmt not in RDF_FORMATS:
+        raise ConfigError(f"unknown format {fmt!r}; choose one of {', '.join(RDF_FORMATS)}")
+    _, media, suffix, _ = RDF_FORMATS[fmt]
+    data = kb().store.dump(fmt, graph=graph)
+    return Response(data, mimetype=media,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}.{suffix}"'})
+
+
+@bp.get("/download/kb.<fmt>")
+def download_kb(fmt: str) -> Response:
+    """The whole KB (every graph; TriG and N-Quads keep the graphs apart)."""
+    return _rdf_download(fmt, None, "makb")
+
+
+@bp.get("/download/graph.<fmt>")
+def download_graph(fmt: str) -> Response:
+    """One named graph: ``?graph=<IRI>``."""
+    graph = request.args.get("graph", "").strip()
+    if not graph:
+        raise ConfigError("give the graph to download: ?graph=<IRI>")
+    check_iri(graph)
+    name = "".join(c if c.isalnum() or c in "-_" else "-" for c in graph.rstrip("/").rsplit("/", 1)[-1])
+    return _rdf_download(fmt, graph, name or "graph")
