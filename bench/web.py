@@ -1,0 +1,244 @@
+"""The HTTP phase: ``makb serve`` on 127.0.0.1 over the built store, measured from outside.
+
+Canned queries through ``/sparql``, the ego-graph page, throughput with concurrent clients
+for a bounded time, and the server's peak resident memory (the process and its workers).
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import subprocess
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from bench.measure import RssSampler, percentile
+from bench.phases import MB, Run, canned_texts, makb_command
+from bench.report import Figure, Target
+
+HOST = "127.0.0.1"
+SPARQL_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, */*;q=0.1"
+#: queries at least this slow on raw pyoxigraph are held to the endpoint-overhead target
+OVERHEAD_FLOOR_MS = 50.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    proc: subprocess.Popen[bytes]
+    port: int
+    log: str
+
+    def get(self, path: str, accept: str = "*/*", timeout: float = 120.0) -> tuple[int, bytes]:
+        """One GET on a fresh connection: (status, body)."""
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
+        try:
+            conn.request("GET", path, headers={"Accept": accept})
+            resp = conn.getresponse()
+            return resp.status, resp.read()
+        finally:
+            conn.close()
+
+
+def _wait(port: int, proc: subprocess.Popen[bytes], timeout: float, log: str) -> None:
+    """Until ``/healthz`` answers 200."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"makb serve exited with {proc.returncode}; see {log}")
+        conn = http.client.HTTPConnection(HOST, port, timeout=5)
+        try:
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            conn.close()
+        time.sleep(0.1)
+    raise RuntimeError(f"makb serve did not listen on {HOST}:{port} within {timeout:.0f} s; see {log}")
+
+
+@contextmanager
+def serve(run: Run, startup_timeout: float = 120.0) -> Iterator[Server]:
+    """``makb --store STORE serve`` on a free port of 127.0.0.1, stopped on exit."""
+    assert run.store_dir is not None
+    port = free_port()
+    log_path = run.work / "serve.log"
+    cmd = [*makb_command(), "--store", str(run.store_dir), "serve", "--host", HOST, "--port", str(port)]
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait(port, proc, startup_timeout, str(log_path))
+        yield Server(proc, port, str(log_path))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _sparql_path(text: str) -> str:
+    return "/sparql?" + urllib.parse.urlencode({"query": text})
+
+
+@dataclass
+class Requests:
+    """Timings (seconds) of repeated GETs of one path, their statuses, and whether one went unanswered."""
+
+    samples: list[float] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)
+    unanswered: bool = False
+
+    def note(self, timeout: float) -> str:
+        parts = []
+        if self.samples:
+            parts.append(f"p95 {percentile(self.samples, 95) * 1000:,.1f} ms")
+        bad = sorted({s for s in self.statuses if s != 200})
+        if bad:
+            parts.append(f"HTTP {', '.join(map(str, bad))}")
+        if self.unanswered:
+            parts.append(f"no answer within {timeout:.0f} s")
+        return "; ".join(parts)
+
+    @property
+    def p50_ms(self) -> float | None:
+        return percentile(self.samples, 50) * 1000 if self.samples else None
+
+
+def time_requests(server: Server, path: str, accept: str, reps: int, budget: float, warmup: int,
+                  timeout: float) -> Requests:
+    """GET ``path`` ``warmup`` times untimed, then up to ``reps`` times (at least 2 unless the budget
+    of seconds is spent); stops at the first request unanswered within ``timeout`` seconds."""
+    out = Requests()
+    start = time.perf_counter()
+    for k in range(warmup + reps):
+        t0 = time.perf_counter()
+        try:
+            status, _ = server.get(path, accept, timeout=timeout)
+        except (TimeoutError, OSError, http.client.HTTPException):
+            out.unanswered = True
+            return out
+        if k >= warmup:
+            out.samples.append(time.perf_counter() - t0)
+            out.statuses.append(status)
+            if len(out.samples) >= min(2, reps) and time.perf_counter() - start > budget:
+                break
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- throughput
+
+
+@dataclass
+class Load:
+    ok: int = 0
+    errors: int = 0
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+
+
+def throughput(port: int, paths: list[str], clients: int, seconds: float,
+               timeout: float = 60.0) -> tuple[Load, float]:
+    """``clients`` threads, each on one keep-alive connection, requesting ``paths`` in turn until
+    ``seconds`` have passed (a request unanswered within ``timeout`` counts as an error);
+    (counts, elapsed seconds)."""
+    load = Load()
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(k: int) -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+        i = k
+        try:
+            while time.monotonic() < deadline:
+                path = paths[i % len(paths)]
+                i += 1
+                t0 = time.perf_counter()
+                try:
+                    conn.request("GET", path, headers={"Accept": SPARQL_ACCEPT if path.startswith("/sparql")
+                                                       else "text/html"})
+                    resp = conn.getresponse()
+                    resp.read()
+                    status = resp.status
+                except (OSError, http.client.HTTPException):
+                    conn.close()
+                    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+                    status = 0
+                dt = time.perf_counter() - t0
+                with lock:
+                    load.statuses[status] = load.statuses.get(status, 0) + 1
+                    if status == 200:
+                        load.ok += 1
+                        load.latencies.append(dt)
+                    else:
+                        load.errors += 1
+        finally:
+            conn.close()
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return load, time.perf_counter() - t0
+
+
+# ---------------------------------------------------------------------------------------------- phase
+
+
+def web_phase(run: Run, seconds: float = 30.0, clients: int = 8) -> list[Figure]:
+    figs: list[Figure] = []
+    texts = canned_texts()
+    timeout = run.task_timeout
+    with serve(run) as server, RssSampler(server.proc.pid) as rss:
+        status, _ = server.get("/healthz")
+        if status != 200:
+            raise RuntimeError(f"makb serve answers /healthz with HTTP {status}; see {server.log}")
+        for name, text in texts.items():
+            r = time_requests(server, _sparql_path(text), SPARQL_ACCEPT, run.reps, run.budget, run.warmup, timeout)
+            raw = run.query_ms.get(name, {}).get("raw")
+            fig = Figure("query /sparql", f"{name} p50", r.p50_ms, "ms", raw=raw, rdflib=run.rdflib_ms.get(name),
+                         note=r.note(timeout))
+            fig.targets.append(Target("value", "<=", 100, "p50 <= 100 ms"))
+            if raw is not None and raw >= OVERHEAD_FLOOR_MS:
+                fig.targets.append(Target("overhead", "<=", 1.5, "<= 1.5x raw"))
+            figs.append(fig)
+        if run.hub_iri:
+            path = "/graph?" + urllib.parse.urlencode({"org": run.hub_iri, "depth": "2"})
+            r = time_requests(server, path, "text/html", run.reps, run.budget, run.warmup, timeout)
+            figs.append(Figure("web", "ego graph page, depth 2", r.p50_ms, "ms",
+                               targets=[Target("value", "<=", 300, "<= 300 ms")],
+                               note="; ".join(x for x in (r.note(timeout), run.hub_name or "") if x)))
+        for label, path in PAGES:
+            r = time_requests(server, path, "text/html", min(run.reps, 5), run.budget, run.warmup, timeout)
+            figs.append(Figure("web", f"{label} {path}", r.p50_ms, "ms", note=r.note(timeout)))
+        paths = ["/", _sparql_path(texts.get("documents", "ASK {}")), "/documents"]
+        if run.hub_iri:
+            paths.append("/graph?" + urllib.parse.urlencode({"org": run.hub_iri, "depth": "1"}))
+        load, elapsed = throughput(server.port, paths, clients, seconds, timeout)
+    lat = load.latencies
+    note = f"{load.ok:,} ok, {load.errors:,} errors in {elapsed:.1f} s"
+    if lat:
+        note += f"; latency p50 {percentile(lat, 50) * 1000:,.0f} ms, p95 {percentile(lat, 95) * 1000:,.0f} ms"
+    figs.append(Figure("web", f"throughput, {clients} clients", load.ok / elapsed if elapsed else None, "req/s",
+                       "higher", note=note))
+    figs.append(Figure("web", "server peak RSS (all processes)", rss.peak_kib * 1024 / MB, "MB",
+                       rdflib=run.rdflib_rss_mb, targets=[Target("value", "<=", 1000, "<= 1 GB")]))
+    return figs
+
+
+#: pages timed one by one: (label, path)
+PAGES = (("home page", "/"), ("documents page", "/documents"), ("dashboard page", "/dashboard"))

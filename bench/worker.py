@@ -1,0 +1,243 @@
+"""Timed tasks in a child process, so that a task that runs for minutes can be stopped.
+
+pyoxigraph cannot cancel a running query, and some queries or analyses may take far longer
+at scale than the benchmark can wait; rdflib also holds its data in its own memory, measured
+apart.  ``python -m bench.worker SPEC.json START`` opens the backend named in the spec, prints
+``{"event": "ready", ...}``, then runs the spec's tasks from index ``START`` on and prints one
+JSON line per task with its timings (seconds) or its error.
+
+Task kinds: ``ours`` (``OxigraphStore.query``, converted rows), ``raw`` (raw pyoxigraph, every
+value pulled), ``rdflib`` (rdflib ``Dataset.query``, every row pulled) and ``analysis``
+(``partner-graph``, ``centrality``, ``communities``, ``ego``, ``scorecard:<by>``).
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: a task slower than this (seconds per run) is not repeated
+SLOW = 10.0
+
+
+def _rss_kib() -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def _emit(event: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(event) + "\n")
+    sys.stdout.flush()
+
+
+def _time(fn: Callable[[], Any], reps: int, budget: float, warmup: int) -> list[float]:
+    """Timings of ``fn``: the first run is a warm-up when ``warmup`` (unless it is the only run),
+    then up to ``reps`` runs, stopping once ``budget`` seconds are spent and 3 runs are done."""
+    t0 = time.perf_counter()
+    fn()
+    first = time.perf_counter() - t0
+    if first > SLOW or reps <= 1:
+        return [first]
+    samples = [] if warmup else [first]
+    start = time.perf_counter()
+    while len(samples) < reps:
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+        if len(samples) >= min(3, reps) and time.perf_counter() - start > budget:
+            break
+    return samples
+
+
+class _Oxigraph:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        from kb.store import OxigraphStore
+
+        self.store = OxigraphStore(spec["store"], read_only=True)
+        self.graph: Any = None
+        self.hub: str | None = None
+        self.as_of = spec.get("as_of", "2026-01-15")
+
+    def ready(self) -> dict[str, Any]:
+        return {"triples": len(self.store.raw)}
+
+    def task(self, task: dict[str, Any]) -> tuple[Callable[[], Any], dict[str, Any]]:
+        from bench.phases import consume_raw
+
+        kind, name = task["kind"], task["name"]
+        if kind == "ours":
+            return (lambda: self.store.query(task["text"])), {}
+        if kind == "raw":
+            return (lambda: consume_raw(self.store.raw.query(task["text"], use_default_graph_as_union=True))), {}
+        return self.analysis(name)
+
+    def analysis(self, name: str) -> tuple[Callable[[], Any], dict[str, Any]]:
+        from datetime import date
+
+        from kb.analysis import centrality, communities, ego, partner_graph, scorecard
+
+        if name == "partner-graph":
+            self.graph = partner_graph(self.store)
+            G = self.graph
+            return (lambda: partner_graph(self.store)), {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
+        if name.startswith("scorecard:"):
+            as_of = date.fromisoformat(self.as_of)
+            return (lambda: scorecard(self.store, by=name.split(":", 1)[1], as_of=as_of)), {}
+        if self.graph is None:
+            self.graph = partner_graph(self.store)
+        G = self.graph
+        if name == "centrality":
+            return (lambda: centrality(G)), {}
+        if name == "communities":
+            return (lambda: communities(G)), {}
+        if name == "ego":
+            if not G.number_of_nodes():
+                raise ValueError("the partner graph is empty")
+            hub = max(G.nodes, key=lambda n: (G.degree(n), n))
+            sub = ego(G, hub, depth=2)
+            return (lambda: ego(G, hub, depth=2)), {
+                "hub": G.nodes[hub].get("acronym") or G.nodes[hub].get("label") or hub, "iri": hub,
+                "nodes": sub.number_of_nodes()}
+        raise ValueError(f"unknown analysis {name!r}")
+
+
+class _Rdflib:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        from rdflib import Dataset
+
+        self.ds = Dataset(default_union=True)
+        self.ds.parse(spec["nq"], format="nquads")
+
+    def ready(self) -> dict[str, Any]:
+        return {"triples": len(self.ds)}
+
+    def task(self, task: dict[str, Any]) -> tuple[Callable[[], Any], dict[str, Any]]:
+        def run() -> int:
+            result = self.ds.query(task["text"])
+            if result.type == "ASK":
+                return int(bool(result.askAnswer))
+            return sum(1 for row in result if tuple(row) is not None)
+        return run, {}
+
+
+def worker(spec_path: str, start: int) -> int:
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    t0 = time.perf_counter()
+    backend = _Rdflib(spec) if spec["backend"] == "rdflib" else _Oxigraph(spec)
+    _emit({"event": "ready", "seconds": time.perf_counter() - t0, "rss_kib": _rss_kib(), **backend.ready()})
+    for task in spec["tasks"][start:]:
+        try:
+            fn, info = backend.task(task)
+            samples = _time(fn, spec["reps"], spec["budget"], spec["warmup"])
+            _emit({"event": "task", "name": task["name"], "samples": samples, "info": info})
+        except Exception as exc:  # an error of the measured code is a result of the benchmark
+            _emit({"event": "task", "name": task["name"], "error": f"{type(exc).__name__}: {exc}"[:300]})
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------- parent side
+
+
+@dataclass
+class Outcome:
+    ready_seconds: float | None = None
+    rss_kib: int = 0
+    triples: int = 0
+    samples: dict[str, list[float]] = field(default_factory=dict)
+    info: dict[str, dict[str, Any]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    timed_out: set[str] = field(default_factory=set)
+    skipped: set[str] = field(default_factory=set)
+
+
+def run_tasks(spec: dict[str, Any], work: Path, timeout: float, ready_timeout: float,
+              log: Callable[[str], None] = print, restart: bool = True) -> Outcome:
+    """Run ``spec["tasks"]`` in a worker; a task over ``timeout`` seconds is stopped (the worker
+    killed) and recorded in ``timed_out``; then, with ``restart``, a new worker goes on with the
+    next task, else the remaining tasks are recorded in ``skipped``."""
+    tasks = spec["tasks"]
+    path = work / f"worker-{spec['backend']}-{abs(hash(json.dumps(spec, sort_keys=True)))}.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    out = Outcome()
+    start = 0
+    while True:
+        proc = subprocess.Popen([sys.executable, "-m", "bench.worker", str(path), str(start)],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                cwd=Path(__file__).resolve().parent.parent)
+        lines: queue.Queue[str | None] = queue.Queue()
+
+        def pump(p: subprocess.Popen[str] = proc, q: queue.Queue[str | None] = lines) -> None:
+            assert p.stdout is not None
+            for ln in p.stdout:
+                q.put(ln)
+            q.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        index = start
+        try:
+            event = _next(lines, ready_timeout)
+            if event is None or event.get("event") != "ready":
+                for t in tasks[start:]:
+                    out.errors[t["name"]] = f"the {spec['backend']} worker did not start in time"
+                return out
+            if out.ready_seconds is None:
+                out.ready_seconds, out.rss_kib, out.triples = event["seconds"], event["rss_kib"], event["triples"]
+            while index < len(tasks):
+                name = tasks[index]["name"]
+                event = _next(lines, timeout)
+                if event is None:
+                    if proc.poll() is not None:
+                        out.errors[name] = f"the worker ended (exit code {proc.returncode})"
+                    else:
+                        out.timed_out.add(name)
+                        log(f"  {name}: stopped after {timeout:.0f} s")
+                    break
+                if "error" in event:
+                    out.errors[name] = event["error"]
+                else:
+                    out.samples[name] = event["samples"]
+                    out.info[name] = event.get("info") or {}
+                index += 1
+        finally:
+            proc.kill()
+            proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
+        start = index + 1   # past the task that stopped the worker
+        if start >= len(tasks):
+            return out
+        if not restart:
+            out.skipped.update(t["name"] for t in tasks[start:])
+            return out
+
+
+def _next(lines: queue.Queue[str | None], timeout: float) -> dict[str, Any] | None:
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            return None
+        if line is None:
+            return None
+        line = line.strip()
+        if line.startswith("{"):
+            return json.loads(line)
+
+
+if __name__ == "__main__":
+    sys.exit(worker(sys.argv[1], int(sys.argv[2])))
