@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kb import queries
+from kb.analysis.scorecard import Action
 from kb.entity import labels
 from kb.errors import ConfigError
 from kb.namespaces import MAKB
@@ -68,36 +69,6 @@ class DashboardFilters:
             except ValueError:
                 raise ConfigError(f"as_of must be a date YYYY-MM-DD, got {as_of!r}") from None
         return cls(when, (country or "").strip() or None, (evaluation or "").strip() or None)
-
-
-@dataclass
-class Action:
-    """One key action, with the IRIs of its units, people and countries."""
-
-    iri: str
-    number: str | None
-    rec_number: str | None
-    text: str | None
-    status: str | None
-    status_label: str
-    terminal: bool
-    due: str | None           #: end of the due period, YYYY-MM-DD
-    due_text: str | None
-    evaluation: str | None
-    evaluation_title: str | None
-    units: set[str] = field(default_factory=set)
-    people: set[str] = field(default_factory=set)
-    countries: set[str] = field(default_factory=set)
-
-    def overdue(self, as_of: date) -> bool:
-        """Due period ended before ``as_of`` and status not terminal (the scorecard's definition)."""
-        return bool(self.due) and not self.terminal and str(self.due) < as_of.isoformat()
-
-    @property
-    def ref(self) -> str:
-        """Recommendation and key action numbers, "5.2" (the action's own number when it has a dot)."""
-        number = self.number or "?"
-        return number if "." in number or not self.rec_number else f"{self.rec_number}.{number}"
 
 
 @dataclass

@@ -42,11 +42,11 @@ class Action:
     terminal: bool
     due: str | None           #: end of the due period, YYYY-MM-DD
     due_text: str | None
-    created: str | None
-    recommendation: str | None
-    rec_number: str | None
-    evaluation: str | None
-    evaluation_title: str | None
+    created: str | None = None
+    recommendation: str | None = None
+    rec_number: str | None = None
+    evaluation: str | None = None
+    evaluation_title: str | None = None
     units: set[str] = field(default_factory=set)
     people: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
