@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from kb import queries
 from kb.analysis import partner_graph, scorecard
@@ -433,7 +434,7 @@ def test_editor_offers_the_canned_queries_prefixes_and_a_permalink(client: Flask
     assert f">{q}</textarea>" in linked
     assert json.loads(re.search(r'id="editor-data">(.*?)</script>', linked, re.DOTALL).group(1))["run"] is True
     named = html(client, "/query?name=projects")
-    assert "SELECT ?project ?title ?phase" in named
+    assert f'rows="18">{escape(canned["projects"].text)}</textarea>' in named
     assert client.get("/query?name=nope").status_code == 400
 
 
