@@ -7,8 +7,9 @@ apart.  ``python -m bench.worker SPEC.json START`` opens the backend named in th
 JSON line per task with its timings (seconds) or its error.
 
 Task kinds: ``ours`` (``OxigraphStore.query``, converted rows), ``raw`` (raw pyoxigraph, every
-value pulled), ``rdflib`` (rdflib ``Dataset.query``, every row pulled) and ``analysis``
-(``partner-graph``, ``centrality``, ``communities``, ``ego``, ``scorecard:<by>``).
+value pulled), ``pair`` (both, run alternately so that both see the same machine load),
+``rdflib`` (rdflib ``Dataset.query``, every row pulled) and ``analysis`` (``partner-graph``,
+``centrality``, ``communities``, ``ego``, ``scorecard:<by>``).
 """
 
 from __future__ import annotations
@@ -60,6 +61,34 @@ def _time(fn: Callable[[], Any], reps: int, budget: float, warmup: int) -> list[
     return samples
 
 
+def _time_pair(fa: Callable[[], Any], fb: Callable[[], Any], reps: int, budget: float,
+               warmup: int) -> dict[str, list[float]]:
+    """Timings of two ways of doing the same thing, run alternately so that both see the same load."""
+    a: list[float] = []
+    b: list[float] = []
+
+    def once() -> None:
+        t0 = time.perf_counter()
+        fa()
+        t1 = time.perf_counter()
+        fb()
+        a.append(t1 - t0)
+        b.append(time.perf_counter() - t1)
+
+    once()
+    if a[0] > SLOW or b[0] > SLOW or reps <= 1:
+        return {"a": a, "b": b}
+    if warmup:
+        a.clear()
+        b.clear()
+    start = time.perf_counter()
+    while len(a) < reps:
+        once()
+        if len(a) >= min(3, reps) and time.perf_counter() - start > budget:
+            break
+    return {"a": a, "b": b}
+
+
 class _Oxigraph:
     def __init__(self, spec: dict[str, Any]) -> None:
         from kb.store import OxigraphStore
@@ -81,6 +110,10 @@ class _Oxigraph:
         if kind == "raw":
             return (lambda: consume_raw(self.store.raw.query(task["text"], use_default_graph_as_union=True))), {}
         return self.analysis(name)
+
+    def pair(self, task: dict[str, Any]) -> tuple[Callable[[], Any], Callable[[], Any]]:
+        """(ours, raw) for a query, to be timed alternately."""
+        return self.task({**task, "kind": "ours"})[0], self.task({**task, "kind": "raw"})[0]
 
     def analysis(self, name: str) -> tuple[Callable[[], Any], dict[str, Any]]:
         from datetime import date
@@ -138,6 +171,11 @@ def worker(spec_path: str, start: int) -> int:
     _emit({"event": "ready", "seconds": time.perf_counter() - t0, "rss_kib": _rss_kib(), **backend.ready()})
     for task in spec["tasks"][start:]:
         try:
+            if task["kind"] == "pair" and isinstance(backend, _Oxigraph):
+                ours, raw = backend.pair(task)
+                pair = _time_pair(ours, raw, spec["reps"], spec["budget"], spec["warmup"])
+                _emit({"event": "task", "name": task["name"], "samples": pair["a"], "info": {"raw": pair["b"]}})
+                continue
             fn, info = backend.task(task)
             samples = _time(fn, spec["reps"], spec["budget"], spec["warmup"])
             _emit({"event": "task", "name": task["name"], "samples": samples, "info": info})
@@ -164,15 +202,17 @@ class Outcome:
 def run_tasks(spec: dict[str, Any], work: Path, timeout: float, ready_timeout: float,
               log: Callable[[str], None] = print, restart: bool = True) -> Outcome:
     """Run ``spec["tasks"]`` in a worker; a task over ``timeout`` seconds is stopped (the worker
-    killed) and recorded in ``timed_out``; then, with ``restart``, a new worker goes on with the
-    next task, else the remaining tasks are recorded in ``skipped``."""
-    tasks = spec["tasks"]
-    path = work / f"worker-{spec['backend']}-{abs(hash(json.dumps(spec, sort_keys=True)))}.json"
-    path.write_text(json.dumps(spec), encoding="utf-8")
+    killed) and recorded in ``timed_out``.  Then, with ``restart``, a new worker goes on with the
+    next tasks, except those of the same ``group`` as the stopped one (recorded in ``skipped``);
+    without it, all the remaining tasks are skipped."""
+    pending = list(spec["tasks"])
     out = Outcome()
-    start = 0
-    while True:
-        proc = subprocess.Popen([sys.executable, "-m", "bench.worker", str(path), str(start)],
+    launch = 0
+    while pending:
+        launch += 1
+        path = work / f"worker-{spec['backend']}-{launch}.json"
+        path.write_text(json.dumps({**spec, "tasks": pending}), encoding="utf-8")
+        proc = subprocess.Popen([sys.executable, "-m", "bench.worker", str(path), "0"],
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                 cwd=Path(__file__).resolve().parent.parent)
         lines: queue.Queue[str | None] = queue.Queue()
@@ -184,42 +224,44 @@ def run_tasks(spec: dict[str, Any], work: Path, timeout: float, ready_timeout: f
             q.put(None)
 
         threading.Thread(target=pump, daemon=True).start()
-        index = start
+        stopped: dict[str, Any] | None = None
         try:
             event = _next(lines, ready_timeout)
             if event is None or event.get("event") != "ready":
-                for t in tasks[start:]:
+                for t in pending:
                     out.errors[t["name"]] = f"the {spec['backend']} worker did not start in time"
                 return out
             if out.ready_seconds is None:
                 out.ready_seconds, out.rss_kib, out.triples = event["seconds"], event["rss_kib"], event["triples"]
-            while index < len(tasks):
-                name = tasks[index]["name"]
+            while pending:
+                task = pending[0]
                 event = _next(lines, timeout)
                 if event is None:
                     if proc.poll() is not None:
-                        out.errors[name] = f"the worker ended (exit code {proc.returncode})"
+                        out.errors[task["name"]] = f"the worker ended (exit code {proc.returncode})"
                     else:
-                        out.timed_out.add(name)
-                        log(f"  {name}: stopped after {timeout:.0f} s")
+                        out.timed_out.add(task["name"])
+                        log(f"  {task['name']}: stopped after {timeout:.0f} s")
+                    stopped = pending.pop(0)
                     break
+                pending.pop(0)
                 if "error" in event:
-                    out.errors[name] = event["error"]
+                    out.errors[task["name"]] = event["error"]
                 else:
-                    out.samples[name] = event["samples"]
-                    out.info[name] = event.get("info") or {}
-                index += 1
+                    out.samples[task["name"]] = event["samples"]
+                    out.info[task["name"]] = event.get("info") or {}
         finally:
             proc.kill()
             proc.wait()
             if proc.stdout is not None:
                 proc.stdout.close()
-        start = index + 1   # past the task that stopped the worker
-        if start >= len(tasks):
-            return out
-        if not restart:
-            out.skipped.update(t["name"] for t in tasks[start:])
-            return out
+            path.unlink(missing_ok=True)
+        if stopped is not None:
+            group = stopped.get("group")
+            drop = pending if not restart else [t for t in pending if group and t.get("group") == group]
+            out.skipped.update(t["name"] for t in drop)
+            pending = [t for t in pending if t not in drop]
+    return out
 
 
 def _next(lines: queue.Queue[str | None], timeout: float) -> dict[str, Any] | None:
