@@ -723,11 +723,4 @@ def _split_details(line: str) -> tuple[str, str | None, str | None, str]:
 
 def parse(text: str, source: str, registry: Registry) -> ManagementResponseDocument:
     """Records of an ERC management-response page; ``ParseError`` when the text is not one."""
-    if not isinstance(text, str):
-        raise ParseError("document text is not a string", source=source)
-    try:
-        return _Parser(text.replace("\r\n", "\n").replace("\r", "\n"), source, registry).run()
-    except ParseError:
-        raise
-    except (ValueError, TypeError, AttributeError, IndexError, KeyError, AssertionError, RecursionError) as exc:
-        raise ParseError(f"internal parser error ({type(exc).__name__}: {exc})", source=source) from exc
+    return tu.guarded_run(_Parser, text, source, registry)

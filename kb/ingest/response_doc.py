@@ -493,11 +493,4 @@ def _looks_like_due(line: str) -> bool:
 
 def parse(text: str, source: str, registry: Registry) -> ManagementResponseDocument:
     """Records of a management-response document; ``ParseError`` when the text is not one."""
-    if not isinstance(text, str):
-        raise ParseError("document text is not a string", source=source)
-    try:
-        return _Parser(text.replace("\r\n", "\n").replace("\r", "\n"), source, registry).run()
-    except ParseError:
-        raise
-    except (ValueError, TypeError, AttributeError, IndexError, KeyError, AssertionError, RecursionError) as exc:
-        raise ParseError(f"internal parser error ({type(exc).__name__}: {exc})", source=source) from exc
+    return tu.guarded_run(_Parser, text, source, registry)

@@ -12,9 +12,12 @@ import dataclasses
 import datetime as dt
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from kb.model import Finding, OrgRef, Party, PersonRef
+from kb.errors import ParseError
+from kb.model import Finding, ManagementResponseDocument, OrgRef, Party, PersonRef
 from kb.registry import Registry, guess_type
 
 # --------------------------------------------------------------------------- whitespace and markup
@@ -662,3 +665,16 @@ def due_finding(text: str | None, about: str, line: int | None) -> Finding | Non
     if text:
         return None
     return Finding("missing-due-date", f"{about} has no due date / time frame", line=line, about=about)
+
+
+def guarded_run(parser: Callable[[str, str, Registry], Any], text: str, source: str,
+                registry: Registry) -> ManagementResponseDocument:
+    """Run ``parser(text, source, registry).run()`` so that any failure is a ``ParseError`` naming the source."""
+    if not isinstance(text, str):
+        raise ParseError("document text is not a string", source=source)
+    try:
+        return parser(text.replace("\r\n", "\n").replace("\r", "\n"), source, registry).run()
+    except ParseError:
+        raise
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, AssertionError, RecursionError) as exc:
+        raise ParseError(f"internal parser error ({type(exc).__name__}: {exc})", source=source) from exc
