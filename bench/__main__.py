@@ -70,7 +70,7 @@ def rdflib_phase(run: Run, figs: list[Figure], load_timeout: float) -> None:
     by_name = {f"{f.group}: {f.name}": f for f in figs}
     if res.ready_seconds:
         rate = res.triples / res.ready_seconds
-        load = by_name.get("load: store load (OxigraphStore.replace_graphs)")
+        load = by_name.get("load: store load (N-Quads + OxigraphStore.add_graphs)")
         if load is not None:
             load.rdflib = rate
         run.rdflib_rss_mb = res.rss_kib * 1024 / MB

@@ -9,6 +9,8 @@ status changes stay queryable.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,12 +21,12 @@ import pyoxigraph as ox
 from kb import ingest
 from kb.errors import KBError, ParseError, StoreError
 from kb.ingest import SourceText, parser_version
-from kb.mapping import DocumentGraph, map_document
+from kb.mapping import map_document
 from kb.model import Document
 from kb.namespaces import ONTOLOGY_IRI, sparql_prefixes
 from kb.registry import Registry
 from kb.settings import PROJECT_ROOT
-from kb.store import GraphResult, Store
+from kb.store import GraphResult, Store, nquads, split_nquads
 
 ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "makb.ttl"
 SHAPES_FILE = PROJECT_ROOT / "ontology" / "shapes.ttl"
@@ -118,20 +120,63 @@ def parse_source(src: SourceText, registry: Registry) -> Document:
     return ingest.parse_text(src.text, src.source, registry)
 
 
+@dataclass
+class Prepared:
+    """One document parsed and mapped, its named graph serialised as N-Quads, ready to stage."""
+
+    source: str
+    kind: str
+    graph: str
+    sha256: str
+    version: str
+    triples: int
+    nquads: bytes
+    warnings: list[str]
+
+
+def prepare_source(src: SourceText, registry: Registry, now: datetime,
+                   doc: Document | None = None) -> Prepared | DocumentOutcome:
+    """Parse (unless ``doc`` is given) and map one document; a failure is a failed outcome."""
+    if doc is None:
+        try:
+            doc = parse_source(src, registry)
+        except KBError as exc:
+            return DocumentOutcome(src.source, "failed", error=exc.message)
+        except Exception as exc:  # a parser bug must not stop a batch; report it with its place
+            return DocumentOutcome(src.source, "failed", error=f"{src.source}: internal parser error: {exc!r}")
+    try:
+        dg = map_document(doc, src, registry, now)
+    except Exception as exc:  # a mapping bug must not stop a batch either
+        return DocumentOutcome(src.source, "failed", error=f"{src.source}: internal mapping error: {exc!r}")
+    return Prepared(src.source, doc.kind, dg.iri, src.sha256, parser_version(doc.kind), len(dg.triples),
+                    nquads(dg.iri, dg.triples), [str(w) for w in doc.warnings])
+
+
+def prepare_path(path: Path, registry: Registry, now: datetime, max_bytes: int | None) -> Prepared | DocumentOutcome:
+    try:
+        src = ingest.read(path, max_bytes)
+    except ParseError as exc:
+        return DocumentOutcome(str(path), "failed", error=exc.message)
+    return prepare_source(src, registry, now)
+
+
 class Builder:
     """Ingests documents into one store; keeps what it knows of the store between calls."""
 
     def __init__(self, store: Store, registry: Registry, now: datetime | None = None,
-                 max_bytes: int | None = None, batch_triples: int = BATCH_TRIPLES) -> None:
+                 max_bytes: int | None = None, batch_triples: int = BATCH_TRIPLES, bulk: bool = False) -> None:
         self.store = store
         self.registry = registry
         self.now = now or datetime.now(UTC).replace(microsecond=0)
         self.max_bytes = max_bytes
         self.batch_triples = batch_triples
+        #: write new graphs with the embedded store's bulk loader (only while the build holds the store)
+        self.bulk = bulk
         #: set when a write failed because the store is unreachable; later documents are not attempted
         self.store_error: str | None = None
         self.versions = existing_versions(store)
-        self._pending: list[tuple[str, list[ox.Triple]]] = []
+        self._pending: list[Prepared] = []
+        self._pending_graphs: set[str] = set()
         self._pending_outcomes: list[DocumentOutcome] = []
         self._pending_triples = 0
 
@@ -139,71 +184,70 @@ class Builder:
         """Parse, map and stage one decoded document (written on ``flush`` or when a batch fills)."""
         if self.store_error:
             return DocumentOutcome(src.source, "failed", error=f"{src.source}: not written: {self.store_error}")
-        try:
-            doc = parse_source(src, self.registry)
-        except KBError as exc:
-            return DocumentOutcome(src.source, "failed", error=exc.message)
-        except Exception as exc:  # a parser bug must not stop a batch; report it with its place
-            return DocumentOutcome(src.source, "failed", error=f"{src.source}: internal parser error: {exc!r}")
-        return self.ingest_parsed(src, doc)
+        return self.ingest_prepared(prepare_source(src, self.registry, self.now))
 
     def ingest_parsed(self, src: SourceText, doc: Document) -> DocumentOutcome:
         """Map and stage a document already parsed."""
-        try:
-            dg = map_document(doc, src, self.registry, self.now)
-        except Exception as exc:  # a mapping bug must not stop a batch either
-            return DocumentOutcome(src.source, "failed", error=f"{src.source}: internal mapping error: {exc!r}")
-        outcome = DocumentOutcome(src.source, "added", kind=doc.kind, graph=dg.iri, triples=len(dg.triples),
-                                  warnings=[str(w) for w in doc.warnings])
-        known = self.versions.get(dg.iri)
-        if known == (src.sha256, parser_version(doc.kind)):
+        return self.ingest_prepared(prepare_source(src, self.registry, self.now, doc))
+
+    def ingest_path(self, path: Path) -> DocumentOutcome:
+        return self.ingest_prepared(prepare_path(path, self.registry, self.now, self.max_bytes))
+
+    def ingest_prepared(self, item: Prepared | DocumentOutcome) -> DocumentOutcome:
+        """Stage a prepared document (or pass a failure through)."""
+        if isinstance(item, DocumentOutcome):
+            return item
+        if self.store_error:
+            return DocumentOutcome(item.source, "failed", error=f"{item.source}: not written: {self.store_error}")
+        outcome = DocumentOutcome(item.source, "added", kind=item.kind, graph=item.graph, triples=item.triples,
+                                  warnings=item.warnings)
+        known = self.versions.get(item.graph)
+        if known == (item.sha256, item.version):
             outcome.status = "unchanged"
             outcome.triples = 0
             return outcome
-        if known is not None or any(g == dg.iri for g, _ in self._pending):
+        if known is not None or item.graph in self._pending_graphs:
             self.flush()
-            self._replace(dg, outcome)
+            self._replace(item, outcome)
         else:
-            self._stage(dg, outcome)
-        self.versions[dg.iri] = (src.sha256, parser_version(doc.kind))
+            self._stage(item, outcome)
+        self.versions[item.graph] = (item.sha256, item.version)
         return outcome
 
-    def ingest_path(self, path: Path) -> DocumentOutcome:
-        try:
-            src = ingest.read(path, self.max_bytes)
-        except ParseError as exc:
-            return DocumentOutcome(str(path), "failed", error=exc.message)
-        return self.ingest_source(src)
-
-    def _stage(self, dg: DocumentGraph, outcome: DocumentOutcome) -> None:
-        self._pending.append((dg.iri, dg.triples))
+    def _stage(self, item: Prepared, outcome: DocumentOutcome) -> None:
+        self._pending.append(item)
+        self._pending_graphs.add(item.graph)
         self._pending_outcomes.append(outcome)
-        self._pending_triples += len(dg.triples)
+        self._pending_triples += item.triples
         if self._pending_triples >= self.batch_triples:
             self.flush()
 
-    def _replace(self, dg: DocumentGraph, outcome: DocumentOutcome) -> None:
-        carried = previous_observations(self.store, dg.iri)
-        seen = set(dg.triples)
-        triples = dg.triples + [t for t in carried if t not in seen]
-        if self._write([(dg.iri, triples)], [outcome]):
+    def _replace(self, item: Prepared, outcome: DocumentOutcome) -> None:
+        carried = previous_observations(self.store, item.graph)
+        triples = split_nquads(item.nquads).get(item.graph, [])
+        seen = set(triples)
+        triples += [t for t in carried if t not in seen]
+        if self._write(lambda: self.store.replace_graphs([(item.graph, triples)]), [outcome]):
             outcome.status = "replaced"
             outcome.triples = len(triples)
 
     def flush(self) -> None:
-        """Write the staged new documents: one transaction on the embedded store, one request
-        per document graph on a remote one (each document lands whole or not at all)."""
+        """Write the staged new documents: one batch on the embedded store, one request per
+        document graph on a remote one (each document lands whole or not at all)."""
         if not self._pending:
             return
         pending, outcomes = self._pending, self._pending_outcomes
         self._pending, self._pending_outcomes, self._pending_triples = [], [], 0
+        self._pending_graphs = set()
         if self.store.kind == "remote":
             for item, outcome in zip(pending, outcomes, strict=True):
-                self._write([item], [outcome])
+                self._write(lambda item=item: self.store.add_graphs(item.nquads, [item.graph]), [outcome])
         else:
-            self._write(pending, outcomes)
+            data = b"".join(p.nquads for p in pending)
+            graphs = [p.graph for p in pending]
+            self._write(lambda: self.store.add_graphs(data, graphs, bulk=self.bulk), outcomes)
 
-    def _write(self, graphs: list[tuple[str, list[ox.Triple]]], outcomes: list[DocumentOutcome]) -> bool:
+    def _write(self, write: Callable[[], None], outcomes: list[DocumentOutcome]) -> bool:
         if self.store_error:
             exc_message = f"not written: {self.store_error}"
             for o in outcomes:
@@ -212,7 +256,7 @@ class Builder:
                     self.versions.pop(o.graph, None)
             return False
         try:
-            self.store.replace_graphs(graphs)
+            write()
         except KBError as exc:
             if isinstance(exc, StoreError):
                 self.store_error = exc.message
@@ -224,16 +268,56 @@ class Builder:
         return True
 
 
+#: documents below which ``build`` parses in this process (starting workers costs about a second)
+PARALLEL_MIN_DOCUMENTS = 64
+
+_worker_state: dict[str, object] = {}
+
+
+def _worker_init(registry_path: str, base: str, countries: str, now: datetime, max_bytes: int | None) -> None:
+    _worker_state.update(registry=Registry(registry_path, base=base, countries=countries), now=now,
+                         max_bytes=max_bytes)
+
+
+def _worker_prepare(path: Path) -> Prepared | DocumentOutcome:
+    registry = _worker_state["registry"]
+    assert isinstance(registry, Registry)
+    return prepare_path(path, registry, _worker_state["now"], _worker_state["max_bytes"])  # type: ignore[arg-type]
+
+
+def _prepared(paths: list[Path], registry: Registry, now: datetime, max_bytes: int | None,
+              jobs: int) -> Iterator[Prepared | DocumentOutcome]:
+    """Every document prepared, in order: in ``jobs`` worker processes when there are many."""
+    if jobs <= 1 or len(paths) < PARALLEL_MIN_DOCUMENTS:
+        for path in paths:
+            yield prepare_path(path, registry, now, max_bytes)
+        return
+    ctx = multiprocessing.get_context("forkserver")
+    init = (str(registry.path), registry.base, str(registry.countries_path), now, max_bytes)
+    with ctx.Pool(jobs, initializer=_worker_init, initargs=init) as pool:
+        yield from pool.imap(_worker_prepare, paths, chunksize=8)
+
+
+def default_jobs() -> int:
+    """Parser processes for a build: one per core, at most four."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def build(store: Store, paths: Iterable[str | Path], registry: Registry, now: datetime | None = None,
           max_bytes: int | None = None, progress: Callable[[DocumentOutcome], None] | None = None,
-          with_static: bool = True, batch_triples: int = BATCH_TRIPLES) -> BuildReport:
-    """Load the ontology, the registry and every document under ``paths``."""
+          with_static: bool = True, batch_triples: int = BATCH_TRIPLES, jobs: int = 1) -> BuildReport:
+    """Load the ontology, the registry and every document under ``paths``.
+
+    With ``jobs`` > 1 and many documents, documents are parsed and mapped in that many worker
+    processes while this one writes; outcomes still arrive in document order.
+    """
     report = BuildReport()
     if with_static:
         report.static_triples = load_static(store, registry)
-    builder = Builder(store, registry, now=now, max_bytes=max_bytes, batch_triples=batch_triples)
-    for path in iter_documents(paths):
-        outcome = builder.ingest_path(path)
+    builder = Builder(store, registry, now=now, max_bytes=max_bytes, batch_triples=batch_triples,
+                      bulk=store.kind == "embedded")
+    for item in _prepared(list(iter_documents(paths)), registry, builder.now, max_bytes, jobs):
+        outcome = builder.ingest_prepared(item)
         report.outcomes.append(outcome)
         if progress:
             progress(outcome)

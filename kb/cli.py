@@ -77,7 +77,7 @@ def _out(text: str | bytes, out: str | None = None) -> None:
 
 
 def cmd_build(ctx: Context, args: argparse.Namespace) -> int:
-    from kb.build import build
+    from kb.build import build, default_jobs
 
     paths = args.paths or [ctx.settings["MAKB_DATA"]]
     for p in paths:
@@ -100,8 +100,10 @@ def cmd_build(ctx: Context, args: argparse.Namespace) -> int:
                 _say(f"          warning: {o.source}: {w}", bar, sys.stdout)
 
     try:
+        jobs = args.jobs if args.jobs is not None else ctx.settings["MAKB_JOBS"]
         report = build(ctx.store, paths, registry, max_bytes=ctx.settings["MAKB_MAX_DOCUMENT_BYTES"],
-                       progress=on_document, batch_triples=ctx.settings["MAKB_BATCH_TRIPLES"])
+                       progress=on_document, batch_triples=ctx.settings["MAKB_BATCH_TRIPLES"],
+                       jobs=jobs if jobs > 0 else default_jobs())
     finally:
         if bar is not None:
             bar.close()
@@ -342,6 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", "-v", action="store_true", help="one line per document as it is read, with warnings")
     p.add_argument("--warnings", action="store_true", help="print every warning")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--jobs", "-j", type=int, metavar="N",
+                   help="processes that parse documents (default: $MAKB_JOBS, 0 = one per core, at most four)")
 
     p = add("extract", cmd_extract, "Show what a document yields, without touching the store.",
             ["makb extract data/documents/000_ed0432e762aadb2d.txt",

@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -36,7 +37,9 @@ from kb.vocab import acceptance_concept, status_concept
 _XSD_STRING = NamedNode(str(XSD.string))
 
 
+@lru_cache(maxsize=1 << 16)
 def _n(iri: object) -> NamedNode:
+    """The node for an IRI (cached: the same few thousand IRIs recur in every document)."""
     return NamedNode(str(iri))
 
 

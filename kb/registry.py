@@ -44,11 +44,15 @@ def slugify(text: str, max_len: int = 80) -> str:
     return slug[:max_len].rstrip("-") or "x"
 
 
+_SPACE_RUN = re.compile(r"[\s\u00a0]+")
+
+
+@lru_cache(maxsize=1 << 16)
 def normalise(name: str) -> str:
     """Key for name look-ups: case, spacing, quotes and a leading 'the' do not matter."""
     text = unicodedata.normalize("NFKC", name).replace("\u2019", "'").replace("&", " and ")
-    text = re.sub(r"[\s\u00a0]+", " ", text).strip(" .,;:()\"'").lower()
-    text = re.sub(r"^the ", "", text)
+    text = _SPACE_RUN.sub(" ", text).strip(" .,;:()\"'").lower()
+    text = text.removeprefix("the ")
     return text.replace("organisation", "organization").replace("centre", "center")
 
 
@@ -87,8 +91,9 @@ class Registry:
         self._by_context: dict[str, list[Entry]] = {}
         self.countries: dict[str, str] = {}         # normalised name -> display name
         self.country_codes: dict[str, str] = {}     # display name -> ISO code
+        self.countries_path = Path(countries) if countries else self.path.parent / "countries.tsv"
         self._load_entries()
-        self._load_countries(Path(countries) if countries else self.path.parent / "countries.tsv")
+        self._load_countries(self.countries_path)
 
     # ------------------------------------------------------------------ loading
 

@@ -9,11 +9,13 @@ import pytest
 
 from kb.errors import ConfigError, QueryError, StoreBusy, StoreError
 from kb.results import AskResult, GraphResult, SelectResult
-from kb.store import OxigraphStore, RemoteStore, Store, open_store
+from kb.store import OxigraphStore, RemoteStore, Store, nquads, open_store
 from tests.servers import free_port
 
 G1 = "https://example.org/graph/1"
 G2 = "https://example.org/graph/2"
+G3 = "https://example.org/graph/3"
+G4 = "https://example.org/graph/4"
 
 
 def _triples(n: int, tag: str = "a") -> list[ox.Triple]:
@@ -49,6 +51,15 @@ def _exercise(store: Store) -> None:
         store.query("SELECT WHERE {")
     with pytest.raises(ConfigError):
         store.dump("docx")
+    # new graphs as one N-Quads text, transactional and bulk; an existing graph is replaced whole
+    data = nquads(G2, _triples(4, "d")) + nquads(G3, _triples(1, "e"))
+    store.add_graphs(data, [G2, G3])
+    assert store.graph_counts() == {G1: 2, G2: 4, G3: 1}
+    store.add_graphs(nquads(G1, _triples(3, "f")) + nquads(G4, _triples(2, "g")), [G1, G4], bulk=True)
+    assert store.graph_counts() == {G1: 3, G2: 4, G3: 1, G4: 2}
+    with pytest.raises(StoreError, match="outside any named graph"):
+        store.add_graphs(b'<https://example.org/s> <https://example.org/p> "x" .\n', [G1])
+    assert store.graph_counts()[G1] == 3
 
 
 def test_memory_store() -> None:
@@ -61,7 +72,7 @@ def test_embedded_store_persists(tmp_path: Path) -> None:
     _exercise(store)
     store.close()
     again = OxigraphStore(path)
-    assert again.graph_counts() == {G1: 2}
+    assert again.graph_counts() == {G1: 3, G2: 4, G3: 1, G4: 2}
     again.close()
 
 

@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from kb.errors import ParseError
@@ -243,18 +244,25 @@ def dates_before(text: str | None, reference: str | None) -> list[DateMention]:
     return [d for d in date_mentions(text) if d.end < ref]
 
 
+@lru_cache(maxsize=16)
+def _country_regex(names: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every country name of a gazetteer (longest first), and name -> display."""
+    display: dict[str, str] = {}
+    for key, shown in names:
+        for name in (key, shown):
+            if len(name) >= 4:
+                display.setdefault(name.lower(), shown)
+    alternatives = sorted(display, key=lambda n: (-len(n), n))
+    body = "|".join(re.escape(n) for n in alternatives) or "(?!)"
+    return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", re.I), display
+
+
 def find_country(text: str, registry: Registry) -> str | None:
     """The first country the gazetteer knows that ``text`` names ("... Project in Azerbaijan" -> "Azerbaijan")."""
-    best: tuple[int, str] | None = None
     names = getattr(registry, "countries", {}) or {}
-    for key, display in names.items():
-        for name in {key, display}:
-            if len(name) < 4:
-                continue
-            m = re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text, re.I)
-            if m and (best is None or m.start() < best[0]):
-                best = (m.start(), display)
-    return best[1] if best else None
+    pattern, display = _country_regex(tuple(names.items()))
+    m = pattern.search(text)
+    return display.get(m.group(0).lower()) if m else None
 
 
 # --------------------------------------------------------------------------- acceptance
