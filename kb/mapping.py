@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from kb import namespaces
 from kb.ingest import SourceText, parser_version
 from kb.model import (
     Document,
@@ -30,17 +31,41 @@ from kb.model import (
     PlaceRecord,
     RecommendationRecord,
 )
-from kb.namespaces import DCTERMS, FOAF, MAKB, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from kb.registry import TYPE_CONCEPTS, Registry, slugify
 from kb.vocab import acceptance_concept, status_concept
 
-_XSD_STRING = NamedNode(str(XSD.string))
+
+class _Terms:
+    """A namespace whose terms are pyoxigraph nodes, each made once (``MAKB.status``, ``MAKB["count"]``)."""
+
+    def __init__(self, namespace: object) -> None:
+        self._base = str(namespace)
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        node = NamedNode(self._base + name)
+        setattr(self, name, node)
+        return node
+
+    def __getitem__(self, name: str) -> NamedNode:
+        return getattr(self, name)
+
+
+DCTERMS, FOAF, MAKB, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD = (
+    _Terms(ns) for ns in (namespaces.DCTERMS, namespaces.FOAF, namespaces.MAKB, namespaces.ORG, namespaces.PROV,
+                          namespaces.RDF, namespaces.RDFS, namespaces.SCHEMA, namespaces.SKOS, namespaces.XSD))
+_XSD_STRING = XSD.string
 
 
 @lru_cache(maxsize=1 << 16)
+def _iri(iri: str) -> NamedNode:
+    return NamedNode(iri)
+
+
 def _n(iri: object) -> NamedNode:
     """The node for an IRI (cached: the same few thousand IRIs recur in every document)."""
-    return NamedNode(str(iri))
+    return iri if isinstance(iri, NamedNode) else _iri(str(iri))
 
 
 A = _n(RDF.type)
