@@ -16,6 +16,7 @@ package.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -251,9 +252,19 @@ def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, ce
                      G.number_of_edges(), len(folded), center, center_label, notes)
 
 
-def explore(store: Store, filters: Filters, base: str, cap: int) -> GraphView:
-    """The explorer's view: the partner graph, or the ego graph of ``filters.org``, filtered and capped."""
-    G = partner_graph(store, rollup=filters.rollup, kinds=filters.kinds, country=filters.country, year=filters.year)
+def filtered_partner_graph(store: Store, filters: Filters) -> nx.Graph:
+    """The partner graph under the explorer's filters (all but the organisation and depth)."""
+    return partner_graph(store, rollup=filters.rollup, kinds=filters.kinds, country=filters.country,
+                         year=filters.year)
+
+
+def explore(store: Store, filters: Filters, base: str, cap: int,
+            graph_of: Callable[[Store, Filters], nx.Graph] = filtered_partner_graph) -> GraphView:
+    """The explorer's view: the partner graph, or the ego graph of ``filters.org``, filtered and capped.
+
+    ``graph_of`` gives the filtered partner graph (a cached one in the web app).
+    """
+    G = graph_of(store, filters)
     center = None
     if filters.org:
         iri = resolve_org(store, filters.org)
@@ -267,6 +278,6 @@ def explore(store: Store, filters: Filters, base: str, cap: int) -> GraphView:
     return view
 
 
-def partner_graphml(store: Store) -> bytes:
-    """The whole partner graph as GraphML."""
-    return to_graphml(partner_graph(store))
+def partner_graphml(store: Store, G: nx.Graph | None = None) -> bytes:
+    """The whole partner graph (or ``G``) as GraphML."""
+    return to_graphml(partner_graph(store) if G is None else G)

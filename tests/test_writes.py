@@ -117,3 +117,22 @@ def test_graph_store_put_post_delete(client: FlaskClient) -> None:
     assert G not in store.graphs()
     assert client.delete(f"/store?graph={G}", headers=AUTH).status_code == 404
     assert client.put("/store", data="", content_type="text/turtle", headers=AUTH).status_code == 400
+
+
+def test_the_partner_graph_page_follows_writes(client: FlaskClient) -> None:
+    """The explorer reuses its partner graph between requests, and a write drops it."""
+    org = "https://example.org/org/zz-new-partner"
+    before = client.get("/graph").get_data(as_text=True)
+    assert "zz-new-partner" not in before
+    update = f"""PREFIX makb: <https://w3id.org/makb/ontology#>
+        PREFIX org: <http://www.w3.org/ns/org#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        INSERT DATA {{ GRAPH <{G}> {{
+          <{org}> a org:Organization ; skos:prefLabel "ZZ New Partner" .
+          <https://example.org/project/p1> a makb:Project ;
+            makb:funder <{org}> , <https://w3id.org/makb/id/org/undp> .
+        }} }}"""
+    resp = client.post("/update", data=update, content_type="application/sparql-update", headers=AUTH)
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    after = client.get("/graph").get_data(as_text=True)
+    assert "zz-new-partner" in after

@@ -46,7 +46,10 @@ def writing() -> Iterator[None]:
     state = kb()
     executor = query_executor()   # started now if need be, so no worker opens the store mid-write
     with state.write_lock, executor.writing():
-        yield
+        try:
+            yield
+        finally:
+            state.derived.invalidate()
 
 
 def _read_body(limit: int) -> bytes:
