@@ -136,3 +136,16 @@ def test_the_partner_graph_page_follows_writes(client: FlaskClient) -> None:
     assert resp.status_code == 200, resp.get_data(as_text=True)
     after = client.get("/graph").get_data(as_text=True)
     assert "zz-new-partner" in after
+
+
+def test_the_dashboard_follows_writes(client: FlaskClient) -> None:
+    before = client.get("/dashboard?format=csv&as_of=2026-01-01").get_data(as_text=True).splitlines()
+    q = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a <https://w3id.org/makb/ontology#accountableUnit> ?u } }"
+    rows = client.get("/sparql", query_string={"query": q},
+                      headers={"Accept": "application/sparql-results+json"}).get_json()["results"]["bindings"]
+    assert rows and len(before) > 1
+    for row in rows:
+        resp = client.delete("/store", query_string={"graph": row["g"]["value"]}, headers=AUTH)
+        assert resp.status_code in (200, 204), resp.get_data(as_text=True)
+    after = client.get("/dashboard?format=csv&as_of=2026-01-01").get_data(as_text=True).splitlines()
+    assert len(after) == 1      # the header row only: no key action is left

@@ -22,7 +22,9 @@ def dashboard() -> Response | str:
         raise ConfigError(f"format must be html or csv, got {fmt!r}")
     # the page's default as-of date is today; the library only ever gets it as a parameter
     filters = DashboardFilters.parse(args.get("as_of"), date.today(), args.get("country"), args.get("evaluation"))
-    board = build_dashboard(kb().store, filters)
+    store = kb().store
+    key = ("dashboard", filters.as_of, filters.country, filters.evaluation)
+    board = kb().derived.get(key, lambda: build_dashboard(store, filters))
     if fmt == "csv":
         name = f"key-actions-{filters.as_of.isoformat()}.csv"
         return Response(actions_csv(board), mimetype="text/csv",
