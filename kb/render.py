@@ -16,7 +16,7 @@ package.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,8 @@ import networkx as nx
 import pyvis
 
 from kb import queries
-from kb.analysis import TIE_KINDS, ego, graph_node, partner_graph, resolve_org, to_graphml
+from kb.analysis import TIE_KINDS, ego, graph_node, partner_graph, to_graphml
+from kb.analysis.graphs import organisations, resolve_in
 from kb.analysis.metrics import pagerank
 from kb.entity import entity_path
 from kb.errors import ConfigError, NotFound
@@ -252,30 +253,44 @@ def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, ce
                      G.number_of_edges(), len(folded), center, center_label, notes)
 
 
-def filtered_partner_graph(store: Store, filters: Filters) -> nx.Graph:
+#: how a caller may keep whole-store results between calls: ``memo(key, compute)``
+Memo = Callable[[Hashable, Callable[[], Any]], Any]
+
+
+def _no_memo(key: Hashable, compute: Callable[[], Any]) -> Any:
+    return compute()
+
+
+def filtered_partner_graph(store: Store, filters: Filters, memo: Memo = _no_memo) -> nx.Graph:
     """The partner graph under the explorer's filters (all but the organisation and depth)."""
-    return partner_graph(store, rollup=filters.rollup, kinds=filters.kinds, country=filters.country,
-                         year=filters.year)
+    key = ("partner-graph", filters.rollup, tuple(filters.kinds), filters.country, filters.year)
+    return memo(key, lambda: partner_graph(store, rollup=filters.rollup, kinds=filters.kinds,
+                                           country=filters.country, year=filters.year))
 
 
-def explore(store: Store, filters: Filters, base: str, cap: int,
-            graph_of: Callable[[Store, Filters], nx.Graph] = filtered_partner_graph) -> GraphView:
+def explore(store: Store, filters: Filters, base: str, cap: int, memo: Memo = _no_memo) -> GraphView:
     """The explorer's view: the partner graph, or the ego graph of ``filters.org``, filtered and capped.
 
-    ``graph_of`` gives the filtered partner graph (a cached one in the web app).
+    ``memo`` keeps the whole-store parts (the graph, the organisation table, the countries)
+    between calls; the web app passes one that forgets them when the store is written.
     """
-    G = graph_of(store, filters)
+    G = filtered_partner_graph(store, filters, memo)
     center = None
     if filters.org:
-        iri = resolve_org(store, filters.org)
+        iri = resolve_in(memo("organisations", lambda: organisations(store)), filters.org)
         center = graph_node(G, iri)
         G = ego(G, center, filters.depth)
     view = view_of(G, base, cap, filters, center)
-    rows = store.select(queries.internal("web-countries").text)
-    view.countries = sorted({r["name"].value for r in rows if "name" in r})
+    view.countries = memo("countries", lambda: country_names(store))
     if not view.nodes:
         view.notes.append("No organisation has ties that match these filters.")
     return view
+
+
+def country_names(store: Store) -> list[str]:
+    """The name of every country the KB knows, sorted."""
+    rows = store.select(queries.internal("web-countries").text)
+    return sorted({r["name"].value for r in rows if "name" in r})
 
 
 def partner_graphml(store: Store, G: nx.Graph | None = None) -> bytes:

@@ -6,11 +6,9 @@ page needs nothing from another host.
 
 from __future__ import annotations
 
-import networkx as nx
 from flask import Blueprint, Response, render_template, request, send_file
 
 from kb.render import Filters, explore, filtered_partner_graph, partner_graphml, vis_asset
-from kb.store import Store
 from webapp.kbstate import kb
 
 bp = Blueprint("graphs", __name__)
@@ -23,14 +21,8 @@ def explorer() -> str:
                             country=args.get("country"), year=args.get("year"), rollup=args.get("rollup"))
     settings = kb().settings
     view = explore(kb().store, filters, settings["MAKB_BASE_IRI"], int(settings["MAKB_GRAPH_NODE_CAP"]),
-                   graph_of=cached_partner_graph)
+                   memo=kb().derived.get)
     return render_template("graph.html", view=view, f=filters)
-
-
-def cached_partner_graph(store: Store, filters: Filters) -> nx.Graph:
-    """The filtered partner graph, built once per filter set until the next web write."""
-    key = ("partner-graph", filters.rollup, tuple(filters.kinds), filters.country, filters.year)
-    return kb().derived.get(key, lambda: filtered_partner_graph(store, filters))
 
 
 @bp.get("/vendor/<name>")
@@ -43,5 +35,6 @@ def vendor(name: str) -> Response:
 @bp.get("/download/partner-graph.graphml")
 def graphml() -> Response:
     store = kb().store
-    return Response(partner_graphml(store, cached_partner_graph(store, Filters())), mimetype="application/graphml+xml",
+    G = filtered_partner_graph(store, Filters(), kb().derived.get)
+    return Response(partner_graphml(store, G), mimetype="application/graphml+xml",
                     headers={"Content-Disposition": 'attachment; filename="partner-graph.graphml"'})

@@ -200,7 +200,9 @@ def ego(G: nx.Graph, node: str, depth: int = 1) -> nx.Graph:
         raise ConfigError(f"ego network depth must be 1 or 2, got {depth}")
     if node not in G:
         raise NotFound(f"{node} is not in the graph")
-    H = nx.ego_graph(G, node, radius=depth, undirected=True).copy()
+    # breadth-first on a view: nx.ego_graph(undirected=True) would copy the whole graph first
+    around = G.to_undirected(as_view=True) if G.is_directed() else G
+    H = G.subgraph(nx.single_source_shortest_path_length(around, node, cutoff=depth)).copy()
     H.graph.update(center=node, depth=depth)
     return H
 
