@@ -100,9 +100,13 @@ class Requests:
     samples: list[float] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
     unanswered: bool = False
+    #: the first request's time (before any warm-up): what the first visitor waits
+    first: float | None = None
 
     def note(self, timeout: float) -> str:
         parts = []
+        if self.first is not None:
+            parts.append(f"first request {self.first * 1000:,.0f} ms")
         if self.samples:
             parts.append(f"p95 {percentile(self.samples, 95) * 1000:,.1f} ms")
         bad = sorted({s for s in self.statuses if s != 200})
@@ -130,6 +134,8 @@ def time_requests(server: Server, path: str, accept: str, reps: int, budget: flo
         except (TimeoutError, OSError, http.client.HTTPException):
             out.unanswered = True
             return out
+        if k == 0:
+            out.first = time.perf_counter() - t0
         if k >= warmup:
             out.samples.append(time.perf_counter() - t0)
             out.statuses.append(status)
