@@ -290,11 +290,19 @@ def convert_result(res: Any, limit: int | None) -> QueryResult:
         vars_ = [v.value for v in res.variables]
         rows: list[tuple[Term | None, ...]] = []
         truncated = False
+        # values repeat a lot (units, statuses, names): convert each distinct term once
+        seen: dict[Any, Term | None] = {None: None}
         for sol in res:
             if limit is not None and len(rows) >= limit:
                 truncated = True
                 break
-            rows.append(tuple(to_term(sol[i]) for i in range(len(vars_))))
+            row = []
+            for t in sol:
+                term = seen.get(t, seen)
+                if term is seen:
+                    term = seen[t] = to_term(t)
+                row.append(term)
+            rows.append(tuple(row))
         return SelectResult(vars_, rows, truncated)
     triples = []
     truncated = False

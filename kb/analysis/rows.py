@@ -22,8 +22,9 @@ def query_text(name: str) -> str:
 def rows(store: Store, name: str) -> list[dict[str, str]]:
     """Run ``analysis-<name>.rq``; each row as {variable: value}, in a fixed order."""
     result = store.select(query_text(name))
-    out = [{var: term.value for var, term in row.items()} for row in result]
-    out.sort(key=lambda r: tuple((v, r.get(v, "")) for v in result.vars))
+    names = result.vars
+    out = [{v: t.value for v, t in zip(names, row, strict=False) if t is not None} for row in result.rows]
+    out.sort(key=lambda r: tuple(r.get(v, "") for v in names))
     return out
 
 
