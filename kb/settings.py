@@ -53,7 +53,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAKB_MAX_DOCUMENT_BYTES", 20_000_000,
             "Largest source document 'makb build' parses, in bytes; larger files are reported and skipped.", int),
     Setting("MAKB_BATCH_TRIPLES", 50_000,
-            "Triples 'makb build' writes per transaction when loading new documents into the embedded store.", int),
+            "Triples 'makb build' writes per batch (one bulk write) when loading new documents into the embedded "
+            "store.", int),
     Setting("MAKB_JOBS", 0,
             "Processes that parse documents during 'makb build' (0: one per core, at most four; 1: no workers).",
             int),
