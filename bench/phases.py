@@ -5,6 +5,7 @@ Each phase returns ``Figure`` rows (``bench.report``) and leaves what later phas
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -70,10 +71,11 @@ def _recall(found: int, expected: int) -> float:
 
 
 def pipeline(run: Run) -> list[Figure]:
-    """Parse and map every document in-process (timed apart), and load the mapped graphs into an
-    on-disk store the way ``makb build`` does (each batch serialised as N-Quads and written with
-    ``Store.add_graphs(bulk=True)``) and, as the floor, the same bytes into raw pyoxigraph
-    (``Store.bulk_load``)."""
+    """Parse and map every document in-process (timed apart), serialising each batch of mapped
+    graphs as N-Quads the way ``makb build`` does; then load the batches into an on-disk store
+    through ``Store.add_graphs(bulk=True)`` and, as the floor, into raw pyoxigraph
+    (``Store.bulk_load`` of the same bytes).  Each load runs on its own, after parsing, and its
+    store is closed before the next starts, so no store's background work overlaps another figure."""
     from kb import ingest
     from kb.build import BATCH_TRIPLES
     from kb.mapping import map_document
@@ -83,27 +85,27 @@ def pipeline(run: Run) -> list[Figure]:
     registry = load_registry()
     entries = {e["file"]: e for e in run.manifest["entries"]}
     files = sorted(run.documents.glob("*.txt"))
-    ours_dir, raw_dir = run.work / "load-ours", run.work / "load-raw"
-    for d in (ours_dir, raw_dir):
-        shutil.rmtree(d, ignore_errors=True)
-    ours, raw = OxigraphStore(ours_dir), ox.Store(str(raw_dir))
-    t_read = t_parse = t_map = t_ours = t_raw = 0.0
+    batches_dir = run.work / "batches"
+    shutil.rmtree(batches_dir, ignore_errors=True)
+    batches_dir.mkdir(parents=True)
+    t_read = t_parse = t_map = t_ser = 0.0
     size = triples = failed = 0
     found = {"recommendations": 0, "key_actions": 0, "parties": 0}
     expected = {"recommendations": 0, "key_actions": 0, "parties": 0}
     pending: list[tuple[str, list[ox.Triple]]] = []
     pending_n = 0
+    batches: list[tuple[Path, list[str]]] = []
 
     def flush() -> None:
-        nonlocal t_ours, t_raw, pending, pending_n
+        nonlocal t_ser, pending, pending_n
         if not pending:
             return
         t0 = time.perf_counter()
         data = b"".join(nquads(g, ts) for g, ts in pending)
-        ours.add_graphs(data, [g for g, _ in pending], bulk=True)
-        t_ours += time.perf_counter() - t0
-        dt, _ = timed(lambda: raw.bulk_load(data, format=ox.RdfFormat.N_QUADS))
-        t_raw += dt
+        t_ser += time.perf_counter() - t0
+        path = batches_dir / f"{len(batches):05d}.nq"
+        path.write_bytes(data)
+        batches.append((path, [g for g, _ in pending]))
         pending, pending_n = [], 0
 
     for path in files:
@@ -127,13 +129,41 @@ def pipeline(run: Run) -> list[Figure]:
         if pending_n >= BATCH_TRIPLES:
             flush()
     flush()
-    ours.close()
-    raw.flush()
+    pending = []
+    gc.collect()
+
+    ours_dir, raw_dir = run.work / "load-ours", run.work / "load-raw"
+    t_ours = t_ser
+    ours = OxigraphStore(ours_dir)
+    for path, graphs in batches:
+        data = path.read_bytes()
+        dt, _ = timed(lambda d=data, g=graphs, st=ours: st.add_graphs(d, g, bulk=True))
+        t_ours += dt
+    t0 = time.perf_counter()
+    ours.close()            # flushes: part of the load
+    t_ours += time.perf_counter() - t0
+    del ours
+    gc.collect()
+    shutil.rmtree(ours_dir, ignore_errors=True)
+
+    t_raw = 0.0
+    raw = ox.Store(str(raw_dir))
+    for path, _ in batches:
+        data = path.read_bytes()
+        dt, _ = timed(lambda d=data, st=raw: st.bulk_load(d, format=ox.RdfFormat.N_QUADS))
+        t_raw += dt
+    dt, _ = timed(raw.flush)
+    t_raw += dt
+    del raw
+    gc.collect()
+    shutil.rmtree(raw_dir, ignore_errors=True)
+    shutil.rmtree(batches_dir, ignore_errors=True)
+
     n = len(files)
     figs = [
         Figure("corpus", "documents", n, "", note=f"{size / MB:,.1f} MB of text, {triples:,} triples mapped"),
         Figure("parse", "throughput (kb.ingest.parse_text)", n / t_parse if t_parse else None, "docs/s", "higher",
-               note=f"{size / MB / t_parse:,.2f} MB/s" if t_parse else ""),
+               note=f"{size / MB / t_parse:,.2f} MB/s, one process" if t_parse else ""),
         Figure("parse", "mapping to triples (kb.mapping)", n / t_map if t_map else None, "docs/s", "higher"),
         Figure("parse", "recall: recommendation entries", _recall(found["recommendations"],
                expected["recommendations"]), "%", "higher"),
@@ -141,14 +171,13 @@ def pipeline(run: Run) -> list[Figure]:
         Figure("parse", "recall: news parties", _recall(found["parties"], expected["parties"]), "%", "higher"),
         Figure("load", "store load (N-Quads + OxigraphStore.add_graphs)", triples / t_ours if t_ours else None,
                "triples/s", "higher", raw=triples / t_raw if t_raw else None,
+               note=f"{t_ours:,.1f} s on disk, of which {t_ser:,.1f} s serialising; {len(batches)} batches",
                targets=[Target("value", ">=", 250_000, ">= 250,000 triples/s")]),
     ]
     if failed:
         figs[0].note += f"; {failed} failed to parse or map"
     run.log(f"  parsed {n} documents in {t_parse:.1f} s, mapped in {t_map:.1f} s, loaded {triples:,} triples "
             f"in {t_ours:.1f} s (raw {t_raw:.1f} s), read in {t_read:.1f} s")
-    for d in (ours_dir, raw_dir):
-        shutil.rmtree(d, ignore_errors=True)
     return figs
 
 
