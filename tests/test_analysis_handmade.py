@@ -418,3 +418,17 @@ def test_graphml_gexf_and_nodelink_load_back(kb: Store) -> None:
     assert back.edges[DF, F]["kinds"] == "evaluation; key-action; recommendation"
     assert back.edges[DF, F]["weight"] == 4
     assert "acronym" not in back.nodes[DF]          # None is left out
+
+
+def test_betweenness_of_large_graphs_is_a_repeatable_estimate() -> None:
+    from kb.analysis.metrics import centrality
+
+    G = nx.barabasi_albert_graph(300, 3, seed=7)
+    G = nx.relabel_nodes(G, {i: f"n{i:03d}" for i in G.nodes})
+    exact = centrality(G)
+    a, b = centrality(G, pivots=60), centrality(G, pivots=60)
+    assert a == b                                  # fixed seed: the same estimate every time
+    top_exact = sorted(exact, key=lambda n: -exact[n]["betweenness"])[:5]
+    top_est = sorted(a, key=lambda n: -a[n]["betweenness"])[:10]
+    assert set(top_exact) <= set(top_est)          # the hubs stay the hubs
+    assert all(abs(a[n]["degree"] - exact[n]["degree"]) == 0 for n in G)
