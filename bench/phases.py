@@ -58,9 +58,9 @@ class Run:
 
 
 def makb_command() -> list[str]:
-    """The ``makb`` console script of this interpreter's environment (else ``python -m kb.cli``)."""
+    """The ``makb`` console script of this interpreter's environment (else ``python -m cli.main``)."""
     script = Path(sys.executable).with_name("makb")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "kb.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cli.main"]
 
 
 # ---------------------------------------------------------------------------------------------- parse, map, load
@@ -240,7 +240,7 @@ def canned_texts() -> dict[str, str]:
     """Every canned query with its default parameters and the prefixes it uses."""
     from kb import queries
     from kb.namespaces import PREFIXES
-    from kb.sparql import with_prefixes
+    from kb.sparql.check import with_prefixes
 
     return {name: with_prefixes(q.render(), PREFIXES) for name, q in queries.all_queries().items()}
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from cli.main import main
 from kb.analysis import knowledge_graph, partner_graph
-from kb.cli import main
 from kb.store import OxigraphStore
 
 

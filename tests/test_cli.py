@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kb.cli import main
+from cli.main import main
 from kb.store import OxigraphStore
 from tests.conftest import SEED_FILES, SEEDS
 from tests.servers import oxigraph_server

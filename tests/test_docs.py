@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from cli.main import build_parser
 from kb import queries
-from kb.cli import build_parser
 from kb.settings import PROJECT_ROOT, SETTINGS
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")

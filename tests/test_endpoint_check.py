@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.errors import QueryError, QueryRefused, QueryTooLarge
-from kb.sparql import MAX_NESTING, check_public, keywords, nesting_depth, query_form, uses_service, with_prefixes
+from kb.sparql.check import MAX_NESTING, check_public, keywords, nesting_depth, query_form, uses_service, with_prefixes
 
 
 class Listener:

@@ -1,4 +1,4 @@
-"""``kb.endpoint``: bounded query execution on worker processes, in-thread and on a remote endpoint;
+"""``kb.sparql.executors``: bounded query execution on worker processes, in-thread and on a remote endpoint;
 rendering answers; the service description; the health report."""
 
 from __future__ import annotations
@@ -16,23 +16,20 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kb.endpoint import (
+from kb.errors import NotAcceptable, QueryError, QueryRefused, QueryTimeout, StoreError
+from kb.settings import load
+from kb.sparql.executors import (
     SD,
     Answer,
     InThreadExecutor,
     RemoteExecutor,
     WorkerPool,
-    answer,
-    describe_service,
-    health,
     make_executor,
-    service_description,
 )
-from kb.errors import NotAcceptable, QueryError, QueryRefused, QueryTimeout, StoreError
-from kb.negotiation import RDF_FORMATS, RESULT_FORMATS, choose, serialise_answer
-from kb.results import AskResult, GraphResult, SelectResult
-from kb.settings import load
+from kb.sparql.negotiation import RDF_FORMATS, RESULT_FORMATS, choose, serialise_answer
+from kb.sparql.service import answer, describe_service, health, service_description
 from kb.store import OxigraphStore, RemoteStore
+from kb.store.results import AskResult, GraphResult, SelectResult
 from tests.servers import free_port
 
 LIMITS = {"timeout": 2.0, "max_rows": 100, "max_bytes": 65536}

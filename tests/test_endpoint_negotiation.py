@@ -1,11 +1,11 @@
-"""``kb.negotiation``: the Accept parser, the choice of a format, the ``format`` parameter."""
+"""``kb.sparql.negotiation``: the Accept parser, the choice of a format, the ``format`` parameter."""
 
 from __future__ import annotations
 
 import pytest
 
 from kb.errors import NotAcceptable
-from kb.negotiation import RDF_FORMATS, RESULT_FORMATS, STORE_FORMAT, by_name, choose, negotiate, parse_accept
+from kb.sparql.negotiation import RDF_FORMATS, RESULT_FORMATS, STORE_FORMAT, by_name, choose, negotiate, parse_accept
 from kb.store import RDF_FORMATS as STORE_RDF_FORMATS
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"

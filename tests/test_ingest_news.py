@@ -9,7 +9,7 @@ import pytest
 
 from kb.errors import ParseError
 from kb.ingest import news
-from kb.ingest import news_patterns as pat
+from kb.ingest.news import patterns as pat
 from kb.model import NewsDocument, OrgRef
 from kb.registry import Registry
 

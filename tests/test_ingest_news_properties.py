@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kb.errors import ParseError
 from kb.ingest import news
-from kb.ingest import news_patterns as pat
+from kb.ingest.news import patterns as pat
 from kb.model import NewsDocument
 from kb.registry import Registry
 

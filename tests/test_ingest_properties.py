@@ -17,10 +17,13 @@ from hypothesis import strategies as st
 
 from kb.errors import ParseError
 from kb.ingest import erc, response_doc
-from kb.ingest import textutil as tu
 from kb.model import Finding, ManagementResponseDocument
 from kb.registry import Registry, load_registry
+from kb.registry.resolver import Resolver, find_country, is_person_name
 from kb.settings import DATA_DIR
+from kb.text.acceptance import split_acceptance
+from kb.text.clean import bullet_text, clean, strip_markup, strip_quotes
+from kb.text.dates import date_mentions, dates_before, parse_date
 
 REG = load_registry()
 SEEDS = DATA_DIR / "documents"
@@ -155,35 +158,35 @@ def test_parsing_is_deterministic(text: str) -> None:
 @given(day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)))
 def test_parse_date_formats(day: dt.date) -> None:
     iso, month = day.isoformat(), day.isoformat()[:7]
-    assert tu.parse_date(day.strftime("%Y/%m/%d")) == iso
-    assert tu.parse_date(f"By {day.day} {day.strftime('%B')} {day.year}") == iso
-    assert tu.parse_date(f"{day.strftime('%B')} {day.day}, {day.year}") == iso
-    assert tu.parse_date(day.strftime("%Y/%m")) == month
-    assert tu.parse_date(f"{day.month:02d}/{day.year}") == month
-    assert tu.parse_date(f"{day.strftime('%b')} {day.year}") == month
+    assert parse_date(day.strftime("%Y/%m/%d")) == iso
+    assert parse_date(f"By {day.day} {day.strftime('%B')} {day.year}") == iso
+    assert parse_date(f"{day.strftime('%B')} {day.day}, {day.year}") == iso
+    assert parse_date(day.strftime("%Y/%m")) == month
+    assert parse_date(f"{day.month:02d}/{day.year}") == month
+    assert parse_date(f"{day.strftime('%b')} {day.year}") == month
 
 
 @PROPS
 @given(text=st.text(max_size=300))
 def test_helpers_never_fail(text: str) -> None:
-    value = tu.parse_date(text)
+    value = parse_date(text)
     assert value is None or re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", value)
-    for d in tu.date_mentions(text):
+    for d in date_mentions(text):
         assert isinstance(d.end, dt.date) and d.text
-    once = tu.clean(text)
-    assert tu.clean(once) == once
+    once = clean(text)
+    assert clean(once) == once
     assert "\u00a0" not in once and "  " not in once and "\t" not in once
-    acceptance, _rest = tu.split_acceptance(text)
+    acceptance, _rest = split_acceptance(text)
     assert acceptance in (None, "Accepted", "Partially accepted", "Rejected")
-    tu.strip_markup(text)
-    tu.is_person_name(text)
+    strip_markup(text)
+    is_person_name(text)
 
 
 @PROPS
 @given(text=st.one_of(st.text(max_size=200), st.sampled_from(FRAGMENTS)))
 def test_parties_never_fail(text: str) -> None:
     findings: list[Finding] = []
-    resolver = tu.Resolver(REG, findings, country="Tajikistan", country_office_of="UNDP")
+    resolver = Resolver(REG, findings, country="Tajikistan", country_office_of="UNDP")
     for party in resolver.parties(text):
         assert party.text and party.kind in ("person", "unit", "organisation", "team")
         if party.organisation:
@@ -195,7 +198,7 @@ def test_parties_never_fail(text: str) -> None:
 @given(year=st.integers(1990, 2090), month=st.integers(1, 12))
 def test_month_mentions_end_on_last_day(year: int, month: int) -> None:
     name = dt.date(year, month, 1).strftime("%B")
-    [mention] = tu.date_mentions(f"We will meet in {name} {year} with partners.")
+    [mention] = date_mentions(f"We will meet in {name} {year} with partners.")
     assert mention.end.year == year and mention.end.month == month
     assert (mention.end + dt.timedelta(days=1)).day == 1
 
@@ -211,7 +214,7 @@ def test_month_mentions_end_on_last_day(year: int, month: int) -> None:
     ("Done", None), ("Unknown", None), ("2020", None), ("2020/13", None), ("31 February 2020", None), ("", None),
 ])
 def test_parse_date_examples(text: str, expected: str | None) -> None:
-    assert tu.parse_date(text) == expected
+    assert parse_date(text) == expected
 
 
 @pytest.mark.parametrize(("text", "mentions"), [
@@ -222,13 +225,13 @@ def test_parse_date_examples(text: str, expected: str | None) -> None:
     ("on 5 May 2020 and in Q3 2021", [("5 May 2020", "2020-05-05"), ("Q3 2021", "2021-09-30")]),
 ])
 def test_date_mentions_examples(text: str, mentions: list[tuple[str, str]]) -> None:
-    assert [(d.text, d.end.isoformat()) for d in tu.date_mentions(text)] == mentions
+    assert [(d.text, d.end.isoformat()) for d in date_mentions(text)] == mentions
 
 
 def test_dates_before() -> None:
-    assert [d.text for d in tu.dates_before("in March 2020 and April 2020", "2020-04-01")] == ["March 2020"]
-    assert tu.dates_before("in March 2020", None) == []
-    assert tu.dates_before(None, "2020-04-01") == []
+    assert [d.text for d in dates_before("in March 2020 and April 2020", "2020-04-01")] == ["March 2020"]
+    assert dates_before("in March 2020", None) == []
+    assert dates_before(None, "2020-04-01") == []
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -241,7 +244,7 @@ def test_dates_before() -> None:
     ("The response", (None, "The response")),
 ])
 def test_split_acceptance(text: str, expected: tuple[str | None, str]) -> None:
-    assert tu.split_acceptance(text) == expected
+    assert split_acceptance(text) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -250,20 +253,20 @@ def test_split_acceptance(text: str, expected: tuple[str | None, str]) -> None:
     ("Tajikistan Mine Action Sector", False), ("TNMAC", False), ("Olaf", False), ("the Government", False),
 ])
 def test_is_person_name(text: str, expected: bool) -> None:
-    assert tu.is_person_name(text) is expected
+    assert is_person_name(text) is expected
 
 
 def test_clean_and_markup() -> None:
-    assert tu.clean("\u00a0 Recommendation\u00a0 2.\t x \u200b") == "Recommendation 2. x"
-    assert tu.strip_markup("**Bold** <b>tag</b> \\* star &amp; co\tcell") == "Bold tag * star & co\tcell"
-    assert tu.strip_quotes("\u201cA title\u201d") == "A title"
-    assert tu.bullet_text("\u2022 Promote it") == "Promote it"
-    assert tu.bullet_text("- item") == "item"
-    assert tu.bullet_text("Not a bullet") is None
+    assert clean("\u00a0 Recommendation\u00a0 2.\t x \u200b") == "Recommendation 2. x"
+    assert strip_markup("**Bold** <b>tag</b> \\* star &amp; co\tcell") == "Bold tag * star & co\tcell"
+    assert strip_quotes("\u201cA title\u201d") == "A title"
+    assert bullet_text("\u2022 Promote it") == "Promote it"
+    assert bullet_text("- item") == "item"
+    assert bullet_text("Not a bullet") is None
 
 
-def resolver(country: str | None = "Tajikistan", registry: Registry = REG) -> tu.Resolver:
-    return tu.Resolver(registry, [], country=country, country_office_of="UNDP")
+def resolver(country: str | None = "Tajikistan", registry: Registry = REG) -> Resolver:
+    return Resolver(registry, [], country=country, country_office_of="UNDP")
 
 
 def test_parties_examples() -> None:
@@ -290,7 +293,7 @@ def test_parties_examples() -> None:
 
 def test_country_office_without_registry_entry_is_minted_once() -> None:
     findings: list[Finding] = []
-    r = tu.Resolver(REG, findings, country="Cambodia", country_office_of="UNDP")
+    r = Resolver(REG, findings, country="Cambodia", country_office_of="UNDP")
     a = r.resolve("UNDP CO", line=3)
     b = r.country_office("Cambodia", line=1)
     assert a.iri == b.iri == "https://w3id.org/makb/id/org/undp-cambodia-country-office"
@@ -300,8 +303,8 @@ def test_country_office_without_registry_entry_is_minted_once() -> None:
 
 
 def test_find_country() -> None:
-    assert tu.find_country("Final Evaluation of the Mine Action Project in Azerbaijan", REG) == "Azerbaijan"
-    assert tu.find_country("Strengthen National Decision Making", REG) is None
+    assert find_country("Final Evaluation of the Mine Action Project in Azerbaijan", REG) == "Azerbaijan"
+    assert find_country("Strengthen National Decision Making", REG) is None
 
 
 def test_only_generic_units_are_scoped() -> None:

@@ -57,7 +57,7 @@ def document_graphs(store: Store) -> dict[str, int]:
 
 
 def makb(*argv: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "kb.cli", *argv], stdout=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, "-m", "cli.main", *argv], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env={**os.environ, **(env or {})}, text=True)
 
 

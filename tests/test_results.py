@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import rdflib
 
-from kb.results import AskResult, SelectResult, Term, parse_json_results, serialise, table
+from kb.store.results import AskResult, SelectResult, Term, parse_json_results, serialise, table
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RESULT = SelectResult(["s", "n", "label"], [

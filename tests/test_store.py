@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from kb.errors import ConfigError, QueryError, StoreBusy, StoreError
-from kb.results import AskResult, GraphResult, SelectResult
 from kb.store import OxigraphStore, RemoteStore, Store, nquads, open_store
+from kb.store.results import AskResult, GraphResult, SelectResult
 from tests.servers import free_port
 
 G1 = "https://example.org/graph/1"

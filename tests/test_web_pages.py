@@ -22,12 +22,12 @@ from markupsafe import escape
 from kb import queries
 from kb.analysis import partner_graph, scorecard
 from kb.build import build
-from kb.dashboard import DashboardFilters, dashboard, tally
-from kb.entity import describe, entity_path, iri_for_path, split_suffix
 from kb.errors import ConfigError
 from kb.registry import Registry
-from kb.render import MORE_NODE, Filters, view_of, vis_asset
 from kb.store import OxigraphStore
+from kb.views.dashboard import DashboardFilters, dashboard, tally
+from kb.views.entity import describe, entity_path, iri_for_path, split_suffix
+from kb.views.explorer import MORE_NODE, Filters, view_of, vis_asset
 from tests.conftest import FIXED_NOW, SEED_FILES, SEEDS
 from webapp import create_app
 

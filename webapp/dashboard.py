@@ -6,9 +6,9 @@ from datetime import date
 
 from flask import Blueprint, Response, render_template, request
 
-from kb.dashboard import SCORECARD_KINDS, DashboardFilters, actions_csv
-from kb.dashboard import dashboard as build_dashboard
 from kb.errors import ConfigError
+from kb.views.dashboard import SCORECARD_KINDS, DashboardFilters, actions_csv
+from kb.views.dashboard import dashboard as build_dashboard
 from webapp.kbstate import kb
 
 bp = Blueprint("dashboard", __name__)

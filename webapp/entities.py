@@ -13,7 +13,7 @@ import urllib.parse
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import NotAcceptable
 
-from kb import entity as kb_entity
+from kb.views import entity as kb_entity
 from kb.errors import ConfigError
 from kb.namespaces import MAKB, ONTOLOGY_IRI
 from webapp.kbstate import kb

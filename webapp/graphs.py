@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request, send_file
 
-from kb.render import Filters, explore, filtered_partner_graph, partner_graphml, vis_asset
+from kb.views.explorer import Filters, explore, filtered_partner_graph, partner_graphml, vis_asset
 from webapp.kbstate import kb
 
 bp = Blueprint("graphs", __name__)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request
 
 from kb import queries
-from kb.documents import documents_page, download_formats, overview
-from kb.entity import FORMAT_NAMES, check_iri
 from kb.errors import ConfigError
 from kb.namespaces import MAKB, PREFIXES
 from kb.store import RDF_FORMATS
+from kb.views.documents import documents_page, download_formats, overview
+from kb.views.entity import FORMAT_NAMES, check_iri
 from webapp.kbstate import kb
 
 bp = Blueprint("pages", __name__)

@@ -2,9 +2,9 @@
 
 Queries come by GET ``?query=``, by POST form or by POST
 ``application/sparql-query``; answers are negotiated by ``Accept`` or a
-``format`` parameter (``kb.negotiation``); a GET without a query answers the
+``format`` parameter (``kb.sparql.negotiation``); a GET without a query answers the
 service description.  Reads carry ``Access-Control-Allow-Origin: *``.  The
-query runs through the app's ``kb.endpoint`` executor, which holds the limits.
+query runs through the app's ``kb.sparql.executors`` executor, which holds the limits.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import threading
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import UnsupportedMediaType
 
-from kb.endpoint import QueryExecutor, answer, describe_service, health, make_executor
 from kb.errors import QueryError, QueryRefused, QueryTooLarge
-from kb.negotiation import choose
+from kb.sparql.executors import QueryExecutor, make_executor
+from kb.sparql.negotiation import choose
+from kb.sparql.service import answer, describe_service, health
 from webapp.kbstate import kb
 
 bp = Blueprint("sparql", __name__)

@@ -1,6 +1,6 @@
 """Graphs built from SPARQL results: the partner graph and the typed knowledge graph.
 
-Both are built from the rows of ``kb/queries/internal/analysis-*.rq`` only,
+Both are built from the rows of ``kb/queries/internal/analysis/*.rq`` only,
 nodes and edges added in sorted order, so that the analyses on them (Louvain
 in particular) repeat exactly on any store holding the same data.
 """

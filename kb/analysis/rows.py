@@ -1,4 +1,4 @@
-"""The internal SPARQL queries of the analyses (``kb/queries/internal/analysis-*.rq``) and their rows.
+"""The internal SPARQL queries of the analyses (``kb/queries/internal/analysis/*.rq``) and their rows.
 
 Rows come back as plain dicts of strings (term values; language tags and
 datatypes dropped, unbound variables absent), sorted, so that the embedded
@@ -15,12 +15,12 @@ from kb.store import Store
 
 @cache
 def query_text(name: str) -> str:
-    """The text of ``internal/analysis-<name>.rq``."""
-    return queries.internal(f"analysis-{name}").text
+    """The text of ``internal/analysis/<name>.rq``."""
+    return queries.internal(f"analysis/{name}").text
 
 
 def rows(store: Store, name: str) -> list[dict[str, str]]:
-    """Run ``analysis-<name>.rq``; each row as {variable: value}, in a fixed order."""
+    """Run ``analysis/<name>.rq``; each row as {variable: value}, in a fixed order."""
     result = store.select(query_text(name))
     names = result.vars
     out = [{v: t.value for v, t in zip(names, row, strict=False) if t is not None} for row in result.rows]

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.errors import ParseError
-from kb.ingest import textutil as tu
+from kb.ingest.guard import guarded_run
 from kb.model import (
     EvaluationRecord,
     Finding,
@@ -37,6 +37,10 @@ from kb.model import (
     ResponseRecord,
 )
 from kb.registry import Registry
+from kb.registry.resolver import Resolver
+from kb.text.acceptance import split_acceptance
+from kb.text.clean import bullet_text, clean, strip_quotes
+from kb.text.dates import dates_before, parse_date
 
 KIND = "erc-page"
 PARSER_VERSION = "1.0"
@@ -164,9 +168,9 @@ class _Parser:
         self.source = source
         self.registry = registry
         self.raw = text.split("\n")
-        self.lines = [tu.clean(ln) for ln in self.raw]
+        self.lines = [clean(ln) for ln in self.raw]
         self.findings: list[Finding] = []
-        self.resolver = tu.Resolver(registry, self.findings, country_office_of=ERC_OWNER)
+        self.resolver = Resolver(registry, self.findings, country_office_of=ERC_OWNER)
         self.recs: list[_Rec] = []
         self.rec: _Rec | None = None
         self.action: _Action | None = None
@@ -216,7 +220,7 @@ class _Parser:
         ev.evaluation_type = values.get("evaluation_type")
         ev.response_unit = values.get("response_unit")
         if values.get("completion_date"):
-            parsed = tu.parse_date(values["completion_date"])
+            parsed = parse_date(values["completion_date"])
             ev.completion_date = parsed[:7] if parsed else None
             if parsed is None:
                 self.findings.append(Finding(
@@ -250,7 +254,7 @@ class _Parser:
                     break
                 continue
             block.insert(0, ln)
-        title = tu.strip_quotes(" ".join(block)) if block else ""
+        title = strip_quotes(" ".join(block)) if block else ""
         return title or None
 
     # ------------------------------------------------------------------ body
@@ -356,7 +360,7 @@ class _Parser:
                 if not ln:
                     rec.last_blank = True
                     return
-        item = tu.bullet_text(ln)
+        item = bullet_text(ln)
         if item is not None:
             rec.segments.append(("item", item))
         elif rec.segments and rec.segments[-1][0] == "item" and not rec.last_blank:
@@ -427,10 +431,10 @@ class _Parser:
                                          about=about))
         if record.response is not None:
             response = record.response
-            acceptance, text = tu.split_acceptance("\n".join(rec.response_lines))
+            acceptance, text = split_acceptance("\n".join(rec.response_lines))
             response.acceptance = acceptance
             response.text = text or None
-            for d in tu.dates_before(response.text, response.added):
+            for d in dates_before(response.text, response.added):
                 self.findings.append(Finding(
                     "date-before-response",
                     f"the response to {about} mentions {d.text!r}, which ends before the response was added "
@@ -567,7 +571,7 @@ class _Parser:
         resp, due, status, comment = _split_details(raw if "\t" in raw and not closed else ln)
         record.responsible_text = resp or None
         record.due_text = due
-        record.due = tu.parse_date(due) if due else None
+        record.due = parse_date(due) if due else None
         record.status = status
         act.has_details = True
         act.has_status = status is not None
@@ -624,7 +628,7 @@ class _Parser:
         if not record.text:
             self.findings.append(Finding("empty-key-action", f"{about} has no text", line=record.line, about=about))
         reference = record.added or (act.rec.response.added if act.rec.response else None)
-        for d in tu.dates_before(record.text, reference):
+        for d in dates_before(record.text, reference):
             self.findings.append(Finding(
                 "date-before-response",
                 f"{about} mentions {d.text!r}, which ends before it was added ({reference})",
@@ -635,7 +639,7 @@ class _Parser:
         return f"key action {n}" if "." in n else f"key action {act.rec.number}.{n}"
 
     def date(self, text: str, i: int, about: str) -> str | None:
-        value = tu.parse_date(text)
+        value = parse_date(text)
         if value is None and text.strip():
             self.findings.append(Finding("bad-date", f"{about}: date {text.strip()!r} not understood", line=i + 1,
                                          about=about))
@@ -688,7 +692,7 @@ def _looks_like_details(line: str) -> bool:
 def _split_details(line: str) -> tuple[str, str | None, str | None, str]:
     """(responsible, due as printed, status, comment) from a key action's detail line."""
     if "\t" in line:
-        cells = [tu.clean(c) for c in line.split("\t")]
+        cells = [clean(c) for c in line.split("\t")]
         due_i = next((k for k, c in enumerate(cells) if DUE_RE.fullmatch(c)), None)
         status_i = next((k for k, c in enumerate(cells) if STATUS_RE.fullmatch(c)), None)
         if due_i is not None or status_i is not None:
@@ -698,7 +702,7 @@ def _split_details(line: str) -> tuple[str, str | None, str | None, str]:
             comment = " ".join(c for c in cells[after + 1:] if c and c != "History")
             return (resp, cells[due_i] if due_i is not None else None,
                     cells[status_i] if status_i is not None else None, comment)
-        line = tu.clean(line)
+        line = clean(line)
     m = DUE_RE.search(line)
     first_status = STATUS_RE.search(line)
     if m and first_status and first_status.start() < m.start():
@@ -708,14 +712,14 @@ def _split_details(line: str) -> tuple[str, str | None, str | None, str]:
         rest = line[m.end():].strip()
         ms = STATUS_RE.match(rest)
         if ms:
-            return resp, m.group(1), tu.clean(ms.group(1)), rest[ms.end():].strip()
+            return resp, m.group(1), clean(ms.group(1)), rest[ms.end():].strip()
         ms = STATUS_RE.search(rest)
         if ms and ms.start() < 40 and not rest[:ms.start()].strip(" ,;-"):
-            return resp, m.group(1), tu.clean(ms.group(1)), rest[ms.end():].strip()
+            return resp, m.group(1), clean(ms.group(1)), rest[ms.end():].strip()
         return resp, m.group(1), None, rest
     ms = first_status
     if ms:
-        return line[:ms.start()].strip(" ,;-"), None, tu.clean(ms.group(1)), line[ms.end():].strip()
+        return line[:ms.start()].strip(" ,;-"), None, clean(ms.group(1)), line[ms.end():].strip()
     if len(line.split()) <= 12 and not line.endswith("."):
         return line, None, None, ""
     return "", None, None, line
@@ -723,4 +727,4 @@ def _split_details(line: str) -> tuple[str, str | None, str | None, str]:
 
 def parse(text: str, source: str, registry: Registry) -> ManagementResponseDocument:
     """Records of an ERC management-response page; ``ParseError`` when the text is not one."""
-    return tu.guarded_run(_Parser, text, source, registry)
+    return guarded_run(_Parser, text, source, registry)

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.errors import ParseError
-from kb.ingest import textutil as tu
+from kb.ingest.guard import due_finding, guarded_run
 from kb.model import (
     EvaluationRecord,
     Finding,
@@ -35,6 +35,10 @@ from kb.model import (
     ResponseRecord,
 )
 from kb.registry import Registry
+from kb.registry.resolver import Resolver, find_country, strip_honorific
+from kb.text.acceptance import SEPARATORS, normalise_acceptance, split_acceptance
+from kb.text.clean import bullet_text, clean, join_lines, strip_markup, strip_quotes
+from kb.text.dates import parse_date
 
 KIND = "response-document"
 PARSER_VERSION = "1.0"
@@ -119,7 +123,7 @@ class _Parser:
         self.text = text
         self.raw = text.split("\n")
         self.findings: list[Finding] = []
-        self.resolver = tu.Resolver(registry, self.findings)
+        self.resolver = Resolver(registry, self.findings)
         self.title: str | None = None
         self.title_pending = False
         self.title_marked = False
@@ -149,14 +153,14 @@ class _Parser:
                              source=self.source, line=1)
         title = self.title
         if not title and self.first_lines:
-            title = tu.strip_quotes(self.first_lines[0])
+            title = strip_quotes(self.first_lines[0])
         if not title:
             self.findings.append(Finding("missing-title", "no evaluation title before the recommendations", line=1))
         if not self.recs:
             self.findings.append(Finding("no-recommendations", "the document lists no evaluation recommendation",
                                          line=1))
         ev = EvaluationRecord(title=title or "", country=self.country,
-                              prepared_by=self.prepared_by(), overall_comments=tu.join_lines(self.overall or []))
+                              prepared_by=self.prepared_by(), overall_comments=join_lines(self.overall or []))
         return ManagementResponseDocument(
             source=self.source, kind=KIND, evaluation=ev, recommendations=[r.record for r in self.recs],
             warnings=sorted(self.findings, key=lambda f: (f.line is None, f.line or 0)),
@@ -165,11 +169,11 @@ class _Parser:
     def line(self, i: int, raw: str) -> None:
         if FOOTNOTE_RE.match(raw):
             return
-        stripped = tu.strip_markup(raw)
-        cleaned = tu.clean(stripped)
+        stripped = strip_markup(raw)
+        cleaned = clean(stripped)
         if not cleaned or NOISE_RE.match(cleaned):
             return
-        cells = [tu.clean(c) for c in stripped.split("\t")]
+        cells = [clean(c) for c in stripped.split("\t")]
         m = REC_RE.match(cleaned)
         if m and (self.state != "pre" or not FIELD_RE.match(cleaned)):
             self.start_rec(i, m.group(1), m.group(2) or "")
@@ -211,7 +215,7 @@ class _Parser:
 
     def preamble(self, i: int, raw: str, stripped: str, cleaned: str) -> None:
         parts = [p for c in stripped.split("\t") for p in FIELD_SPLIT_RE.split(c)]
-        parts = [tu.clean(p) for p in parts if tu.clean(p)]
+        parts = [clean(p) for p in parts if clean(p)]
         fields = [FIELD_RE.match(p) for p in parts]
         if parts and all(fields):
             for m in fields:
@@ -224,14 +228,14 @@ class _Parser:
         m = MR_TITLE_RE.match(cleaned)
         if m and self.title is None and re.match(r"^Management\s+Response\b", cleaned, re.I):
             self.title_marked = True
-            rest = tu.strip_quotes(cleaned[m.end():])
+            rest = strip_quotes(cleaned[m.end():])
             if rest:
                 self.title = rest
             else:
                 self.title_pending = True
             return
         if self.title_pending and self.title is None:
-            self.title = tu.strip_quotes(cleaned)
+            self.title = strip_quotes(cleaned)
             self.title_pending = False
             return
         if self.title is None:
@@ -242,7 +246,7 @@ class _Parser:
 
     def field(self, i: int, label: str, value: str) -> None:
         key = re.sub(r"\s+", " ", label.lower())
-        value = tu.clean(value)
+        value = clean(value)
         if key.startswith(PERSON_FIELDS):
             self.people["person"].append((value or None, i + 1))
             self.person_labels.append(key)
@@ -252,7 +256,7 @@ class _Parser:
             self.people["unit"].append((value or None, i + 1))
         elif key in ("title", "evaluation title") or key.startswith("title of"):
             if value:
-                self.title = tu.strip_quotes(value)
+                self.title = strip_quotes(value)
                 self.title_marked = True
         elif key.startswith("overall"):
             self.overall = [value] if value else []
@@ -273,7 +277,7 @@ class _Parser:
                     org = self.resolver.lookup(m.group(1))
                     if org:
                         org = self.resolver.record(org)
-            out.append(PersonRef(name=tu.strip_honorific(name), role=position, organisation=org))
+            out.append(PersonRef(name=strip_honorific(name), role=position, organisation=org))
         return out
 
     # ------------------------------------------------------------------ recommendations
@@ -282,7 +286,7 @@ class _Parser:
         self.finish_rec()
         if not self.recs:
             title = self.title or (self.first_lines[0] if self.first_lines else "")
-            self.country = tu.find_country(title, self.registry)
+            self.country = find_country(title, self.registry)
             self.resolver.country = self.country
         record = RecommendationRecord(number=number, text="", line=i + 1)
         self.rec = _Rec(record=record)
@@ -300,16 +304,16 @@ class _Parser:
         acceptance: str | None = None
         bold = BOLD_RE.search(raw)
         if bold:
-            inner = tu.clean(tu.strip_markup(bold.group(1)))
+            inner = clean(strip_markup(bold.group(1)))
             m = MR_RE.match(inner)
-            word = tu.clean(m.group(1)) if m else ""
-            acceptance = tu.normalise_acceptance(word) if word else None
+            word = clean(m.group(1)) if m else ""
+            acceptance = normalise_acceptance(word) if word else None
             if acceptance:
                 pos = rest.lower().find(word.lower())
                 rest = rest[pos + len(word):] if pos >= 0 else rest
-                rest = rest.strip().lstrip(tu.SEPARATORS).strip()
+                rest = rest.strip().lstrip(SEPARATORS).strip()
         if acceptance is None:
-            acceptance, rest = tu.split_acceptance(rest)
+            acceptance, rest = split_acceptance(rest)
         rec.record.response = ResponseRecord(acceptance=acceptance)
         if rest:
             rec.response_lines.append(rest)
@@ -330,7 +334,7 @@ class _Parser:
             self.findings.append(Finding("missing-response", f"{about} has no management response",
                                          line=record.line, about=about))
         else:
-            record.response.text = tu.join_lines(rec.response_lines)
+            record.response.text = join_lines(rec.response_lines)
             if record.response.acceptance is None:
                 self.findings.append(Finding("missing-acceptance", f"the response to {about} states no acceptance",
                                              line=rec.response_line, about=about))
@@ -430,15 +434,15 @@ class _Parser:
         if table is None or rec is None:
             return
         if table.vertical:
-            items = [tu.bullet_text(v) or v for v in table.vertical]
-            numbered = all(tu.bullet_text(v) or KA_NUMBER_RE.match(v) for v in table.vertical)
+            items = [bullet_text(v) or v for v in table.vertical]
+            numbered = all(bullet_text(v) or KA_NUMBER_RE.match(v) for v in table.vertical)
             for text in (items if numbered and len(items) > 1 else ["\n".join(table.vertical)]):
                 self.new_action(table.vertical_line or table.header_line, text)
 
     def new_action(self, line: int, text: str) -> KeyActionRecord:
         rec = self.rec
         assert rec is not None
-        text = tu.bullet_text(text) or text
+        text = bullet_text(text) or text
         m = KA_NUMBER_RE.match(text)
         if m:
             number = m.group(1) or m.group(2)
@@ -451,8 +455,8 @@ class _Parser:
 
     def finish_action(self, record: RecommendationRecord, ka: KeyActionRecord) -> None:
         about = f"key action {ka.number}" if "." in ka.number else f"key action {record.number}.{ka.number}"
-        ka.due = tu.parse_date(ka.due_text) if ka.due_text else None
-        f = tu.due_finding(ka.due_text, about, ka.line)
+        ka.due = parse_date(ka.due_text) if ka.due_text else None
+        f = due_finding(ka.due_text, about, ka.line)
         if f:
             self.findings.append(f)
         if ka.responsible_text:
@@ -488,9 +492,9 @@ def _looks_like_due(line: str) -> bool:
         return True
     if len(line.split()) > 8:
         return False
-    return bool(tu.parse_date(line)) or bool(re.match(r"^(?:by|before|until|end|within|q[1-4]|mid)\b", low))
+    return bool(parse_date(line)) or bool(re.match(r"^(?:by|before|until|end|within|q[1-4]|mid)\b", low))
 
 
 def parse(text: str, source: str, registry: Registry) -> ManagementResponseDocument:
     """Records of a management-response document; ``ParseError`` when the text is not one."""
-    return tu.guarded_run(_Parser, text, source, registry)
+    return guarded_run(_Parser, text, source, registry)

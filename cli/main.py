@@ -18,60 +18,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from cli import analyze, serve
+from cli.context import EXIT_FAIL, EXIT_OK, EXIT_STORE, Context, Formatter, example_lines, out
 from kb import settings as settings_mod
+from kb.analysis.exports import GRAPH_FORMATS
 from kb.errors import ConfigError, KBError, StoreError
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
-
-
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    pass
-
-
-def _examples(*lines: str) -> str:
-    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
-
-
-# ------------------------------------------------------------------------------------ context
-
-
-class Context:
-    """What a command needs: resolved settings, and the store and registry on demand."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        overrides = {"MAKB_STORE": args.store, "MAKB_ENDPOINT": args.endpoint,
-                     "MAKB_UPDATE_ENDPOINT": args.update_endpoint, "MAKB_BASE_IRI": args.base_iri}
-        self.settings = settings_mod.load(overrides)
-        if args.store and not args.endpoint:
-            self.settings["MAKB_ENDPOINT"] = None  # an explicit --store wins over $MAKB_ENDPOINT
-        self._store = None
-
-    @property
-    def store(self) -> Any:
-        if self._store is None:
-            from kb.store import open_store
-            self._store = open_store(self.settings)
-        return self._store
-
-    def registry(self) -> Any:
-        from kb.registry import load_registry
-        return load_registry(self.settings["MAKB_REGISTRY"], self.settings["MAKB_BASE_IRI"])
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-
-
-def _out(text: str | bytes, out: str | None = None) -> None:
-    if out:
-        Path(out).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-        return
-    if isinstance(text, bytes):
-        sys.stdout.buffer.write(text)
-        sys.stdout.flush()
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
 
 # ------------------------------------------------------------------------------------ commands
 
@@ -108,7 +59,7 @@ def cmd_build(ctx: Context, args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     if args.json:
-        _out(json.dumps(report.to_json(), indent=2))
+        out(json.dumps(report.to_json(), indent=2))
     else:
         print(report.summary())
         print(f"store: {ctx.store.location}")
@@ -156,9 +107,9 @@ def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
     doc = ingest.parse_text(src.text, src.source, ctx.registry(), kind=args.kind)
     data = doc.to_json()
     if args.json:
-        _out(json.dumps(data, indent=2, ensure_ascii=False))
+        out(json.dumps(data, indent=2, ensure_ascii=False))
         return EXIT_OK
-    _out(_extract_text(data))
+    out(_extract_text(data))
     return EXIT_OK
 
 
@@ -193,8 +144,8 @@ def _extract_text(data: dict[str, Any]) -> str:
 def cmd_query(ctx: Context, args: argparse.Namespace) -> int:
     from kb import queries
     from kb.namespaces import PREFIXES
-    from kb.results import GraphResult, SelectResult, serialise, table
-    from kb.sparql import with_prefixes
+    from kb.sparql.check import with_prefixes
+    from kb.store.results import GraphResult, SelectResult, serialise, table
 
     params = dict(_param(p) for p in args.param or [])
     if args.name:
@@ -218,18 +169,18 @@ def cmd_query(ctx: Context, args: argparse.Namespace) -> int:
         from kb.store import RDF_FORMATS
         fmt = args.format if args.format in RDF_FORMATS else "ttl"
         triples = ox.parse(result.ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        _out(ox.serialize(triples, format=RDF_FORMATS[fmt][0]) or b"")
+        out(ox.serialize(triples, format=RDF_FORMATS[fmt][0]) or b"")
         return EXIT_OK
     fmt = args.format or "table"
     if fmt == "table":
         if isinstance(result, SelectResult):
-            _out(table(result))
+            out(table(result))
         else:
-            _out("true" if result.value else "false")
+            out("true" if result.value else "false")
         return EXIT_OK
     if fmt not in ("json", "xml", "csv", "tsv"):
         raise ConfigError(f"--format {fmt} is for CONSTRUCT/DESCRIBE; use table, csv, tsv, json or xml")
-    _out(serialise(result, fmt))
+    out(serialise(result, fmt))
     return EXIT_OK
 
 
@@ -245,7 +196,7 @@ def cmd_queries(ctx: Context, args: argparse.Namespace) -> int:
 
     all_q = queries.all_queries()
     if args.json:
-        _out(json.dumps([{"name": q.name, "title": q.title, "description": q.description,
+        out(json.dumps([{"name": q.name, "title": q.title, "description": q.description,
                           "params": [p.__dict__ for p in q.params]} for q in all_q.values()], indent=2))
         return EXIT_OK
     for q in all_q.values():
@@ -259,12 +210,11 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
 
     if args.format in RDF_FORMATS:
         data = ctx.store.dump(args.format, graph=args.graph)
-        _out(data, args.out)
+        out(data, args.out)
         return EXIT_OK
-    for extra in _EXTRA_EXPORTS:
-        if args.format in extra.formats:
-            _out(extra.export(ctx, args), args.out)
-            return EXIT_OK
+    if args.format in GRAPH_FORMATS:
+        out(analyze.export(ctx, args), args.out)
+        return EXIT_OK
     raise ConfigError(f"unknown export format {args.format!r}")
 
 
@@ -272,7 +222,7 @@ def cmd_validate(ctx: Context, args: argparse.Namespace) -> int:
     from kb.validate import validate
 
     report = validate(ctx.store)
-    _out(json.dumps(report.to_json(), indent=2) if args.json else report.text())
+    out(json.dumps(report.to_json(), indent=2) if args.json else report.text())
     return EXIT_OK if report.conforms else EXIT_FAIL
 
 
@@ -280,7 +230,7 @@ def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
     from kb.stats import stats
 
     s = stats(ctx.store)
-    _out(json.dumps(s.to_json(), indent=2) if args.json else s.text())
+    out(json.dumps(s.to_json(), indent=2) if args.json else s.text())
     return EXIT_OK
 
 
@@ -293,31 +243,13 @@ def cmd_settings(ctx: Context, args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------ parser
 
 
-class ExtraExport:
-    """An export format provided by another part (graphs for Gephi and friends)."""
-
-    def __init__(self, formats: Sequence[str], export: Callable[[Context, argparse.Namespace], bytes]) -> None:
-        self.formats = tuple(formats)
-        self.export = export
-
-
-#: filled by the parts that add export formats (see ``register``)
-_EXTRA_EXPORTS: list[ExtraExport] = []
-
-#: modules that add commands: each has ``register(subparsers)`` and may add ExtraExport entries
-COMMAND_MODULES: tuple[str, ...] = (
-    "kb.analysis.commands",
-    "webapp.commands",
-)
-
-
 def build_parser() -> argparse.ArgumentParser:
     from kb.store import RDF_FORMATS
 
     parser = argparse.ArgumentParser(
-        prog="makb", formatter_class=_Formatter,
+        prog="makb", formatter_class=Formatter,
         description="Mine Action KB: a knowledge graph of mine-action organisations, partnerships and commitments.",
-        epilog=_examples("makb build                       # ontology, registry and every document under data/",
+        epilog=example_lines("makb build                       # ontology, registry and every document under data/",
                          "makb stats",
                          "makb query --name overdue-actions --param asOf=2021-01-01",
                          "makb --endpoint http://127.0.0.1:7878/query build"))
@@ -331,8 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, func: Callable[[Context, argparse.Namespace], int], help_: str,
             examples: Sequence[str]) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_, description=help_, formatter_class=_Formatter,
-                           epilog=_examples(*examples))
+        p = sub.add_parser(name, help=help_, description=help_, formatter_class=Formatter,
+                           epilog=example_lines(*examples))
         p.set_defaults(func=func)
         return p
 
@@ -369,11 +301,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("queries", cmd_queries, "List the canned analyst queries.", ["makb queries", "makb queries --json"])
     p.add_argument("--json", action="store_true")
 
-    export_formats = list(RDF_FORMATS) + [f for e in _EXTRA_EXPORTS for f in e.formats]
+    export_formats = list(RDF_FORMATS) + list(GRAPH_FORMATS)
     p = add("export", cmd_export, "Write the KB (or one graph) as RDF or as a graph file.",
             ["makb export --format ttl --out kb.ttl", "makb export --format trig",
              "makb export --format nt --graph https://w3id.org/makb/id/graph/registry"])
-    export_format = p.add_argument("--format", required=True, choices=export_formats)
+    p.add_argument("--format", required=True, choices=export_formats)
     p.add_argument("--graph", help="one named graph IRI (RDF formats), or a graph name for graph formats")
     p.add_argument("--out", "-o", help="write to this file instead of stdout")
 
@@ -386,10 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("settings", cmd_settings, "Show every setting, its value and what it does.", ["makb settings"])
 
-    for module in COMMAND_MODULES:
-        import importlib
-        importlib.import_module(module).register(sub, add)
-    export_format.choices = list(RDF_FORMATS) + [f for e in _EXTRA_EXPORTS for f in e.formats]
+    analyze.register(sub, add)
+    serve.register(sub, add)
+
     return parser
 
 

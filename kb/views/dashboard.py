@@ -19,10 +19,10 @@ from datetime import date
 
 from kb import queries
 from kb.analysis.scorecard import Action
-from kb.entity import labels
 from kb.errors import ConfigError
 from kb.namespaces import MAKB
 from kb.store import Store
+from kb.views.entity import labels
 from kb.vocab import STATUSES
 
 #: status label -> bar colour, in the order shown
@@ -150,9 +150,9 @@ def load(store: Store) -> tuple[dict[str, Action], dict[str, str], dict[str, str
     """(key actions by IRI, unit -> parent organisation, IRI -> name) from the KB."""
     statuses = {str(MAKB[k]): v for k, v in STATUSES.items()}
     titles = {r["evaluation"].value: r["title"].value
-              for r in store.select(queries.internal("web-dashboard-evaluations").text) if "title" in r}
+              for r in store.select(queries.internal("web/dashboard-evaluations").text) if "title" in r}
     actions: dict[str, Action] = {}
-    for r in store.select(queries.internal("web-dashboard-actions").text):
+    for r in store.select(queries.internal("web/dashboard-actions").text):
         iri = r["action"].value
         if iri in actions:
             continue
@@ -163,12 +163,12 @@ def load(store: Store) -> tuple[dict[str, Action], dict[str, str], dict[str, str
             iri=iri, number=_value(r, "number"), rec_number=_value(r, "recNumber"), text=_value(r, "text"),
             status=status, status_label=label, terminal=terminal, due=_value(r, "dueEnd"),
             due_text=_value(r, "dueText"), evaluation=evaluation, evaluation_title=titles.get(evaluation or ""))
-    for r in store.select(queries.internal("web-dashboard-parties").text):
+    for r in store.select(queries.internal("web/dashboard-parties").text):
         a = actions.get(r["action"].value)
         if a is not None:
             {"unit": a.units, "person": a.people, "country": a.countries}[r["role"].value].add(r["party"].value)
     parents = {r["unit"].value: r["parent"].value
-               for r in store.select(queries.internal("web-suborganisations").text)}
+               for r in store.select(queries.internal("web/suborganisations").text)}
     named = {x for a in actions.values() for x in (*a.units, *a.people, *a.countries)}
     named |= {top_of(u, parents) for a in actions.values() for u in a.units}
     return actions, parents, labels(store, sorted(named))

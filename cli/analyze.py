@@ -13,7 +13,8 @@ from typing import Any
 
 import networkx as nx
 
-from kb.analysis.exports import GRAPH_FORMATS, export_graph
+from cli.context import out
+from kb.analysis.exports import export_graph
 from kb.analysis.graphs import TIE_KINDS, knowledge_graph, org_nodes, partner_graph
 from kb.analysis.metrics import centrality_rows, communities, components, ego, paths, summary
 from kb.analysis.scorecard import SCORECARD_BY, ScorecardRow, scorecard
@@ -51,8 +52,7 @@ def _name(G: nx.Graph, node: str) -> str:
 
 
 def _emit(data: Any) -> None:
-    from kb.cli import _out
-    _out(data if isinstance(data, str) else json.dumps(data, indent=2, ensure_ascii=False))
+    out(data if isinstance(data, str) else json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _kinds(text: str | None) -> list[str] | None:
@@ -243,11 +243,7 @@ def _graph_options(p: argparse.ArgumentParser) -> None:
 
 
 def register(sub: argparse._SubParsersAction, add: AddCommand) -> None:
-    """Add ``makb analyze`` and the graph export formats."""
-    from kb import cli
-
-    if not any(set(e.formats) == set(GRAPH_FORMATS) for e in cli._EXTRA_EXPORTS):
-        cli._EXTRA_EXPORTS.append(cli.ExtraExport(tuple(GRAPH_FORMATS), export))
+    """Add ``makb analyze``."""
     p = add("analyze", cmd_analyze, "Partner graphs, centrality, communities, paths, ego networks, scorecards.",
             ["makb analyze partners --rollup",
              "makb analyze centrality --top 10",

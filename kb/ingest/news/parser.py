@@ -3,7 +3,7 @@
 A release is a short title line, a date line near the top, prose paragraphs and
 usually some page chrome (navigation, image captions, "You are at ...").  The
 parser reads it with the organisation registry as a gazetteer and regular
-expressions (``kb.ingest.news_patterns``); every fact keeps the sentence it came
+expressions (``kb.ingest.news.patterns``); every fact keeps the sentence it came
 from as ``evidence``.  Page chrome yields no facts; "You are at X" only tells
 which office published the release.
 
@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kb.errors import ParseError
-from kb.ingest import news_patterns as pat
+from kb.ingest.news import patterns as pat
 from kb.model import (
     AgreementRecord,
     CountRecord,

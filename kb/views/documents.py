@@ -11,10 +11,10 @@ import math
 from dataclasses import dataclass, field
 
 from kb import queries
-from kb.entity import with_values
 from kb.namespaces import FOAF, MAKB, ONTOLOGY_IRI, ORG, SCHEMA
-from kb.results import SelectResult
 from kb.store import RDF_FORMATS, Store
+from kb.store.results import SelectResult
+from kb.views.entity import with_values
 
 #: formats offered for download (keys of ``kb.store.RDF_FORMATS``), in the order shown
 DOWNLOAD_FORMATS: tuple[str, ...] = ("ttl", "trig", "nt", "jsonld")
@@ -105,7 +105,7 @@ def documents_page(store: Store, page: int = 1, per_page: int = PER_PAGE) -> Doc
     Only the documents of the page are counted, so a page costs the same however many documents the KB holds.
     """
     docs: dict[str, DocumentInfo] = {}
-    for row in _select(store, "web-documents"):
+    for row in _select(store, "web/documents"):
         graph = row["graph"].value
         if graph in docs:
             continue
@@ -125,12 +125,12 @@ def documents_page(store: Store, page: int = 1, per_page: int = PER_PAGE) -> Doc
     sizes: dict[str, int] = {}
     counts: dict[str, dict[str, int]] = {}
     if wanted:
-        sizes = {r["graph"].value: int(r["n"].value) for r in _select(store, "web-graph-sizes", wanted)}
+        sizes = {r["graph"].value: int(r["n"].value) for r in _select(store, "web/graph-sizes", wanted)}
     if chosen:
-        for name in ("web-document-counts", "web-document-organisations"):
+        for name in ("web/document-counts", "web/document-organisations"):
             for row in _select(store, name, list(chosen)):
                 counts.setdefault(row["graph"].value, {})[row["what"].value] = int(row["n"].value)
-        for row in _select(store, "web-document-findings", list(chosen)):
+        for row in _select(store, "web/document-findings", list(chosen)):
             line = _opt(row, "line")
             chosen[row["graph"].value].findings.append(
                 Finding(row["code"].value, row["message"].value, int(line) if line and line.isdigit() else None,
@@ -139,7 +139,7 @@ def documents_page(store: Store, page: int = 1, per_page: int = PER_PAGE) -> Doc
         found = counts.get(graph, {})
         doc.triples = sizes.get(graph, 0)
         doc.extracted = [(one, many, found[key]) for key, one, many in EXTRACTED if found.get(key)]
-    total_rows = _select(store, "web-findings-total").rows
+    total_rows = _select(store, "web/findings-total").rows
     findings_total = int(total_rows[0][0].value) if total_rows and total_rows[0][0] else 0
     other_graphs = [GraphInfo(g, _graph_name(g), sizes.get(g, 0)) for g in sorted(others)]
     return DocumentsPage(list(chosen.values()), other_graphs, total, page, pages, findings_total)
@@ -166,5 +166,5 @@ OVERVIEW: tuple[tuple[str, str], ...] = (
 
 def overview(store: Store) -> list[tuple[str, int]]:
     """(what, how many) for the start page: named graphs, then instances of the main classes."""
-    found = {r["class"].value: int(r["n"].value) for r in _select(store, "web-overview")}
+    found = {r["class"].value: int(r["n"].value) for r in _select(store, "web/overview")}
     return [("graphs", len(store.graphs()))] + [(what, found.get(cls, 0)) for cls, what in OVERVIEW]

@@ -22,8 +22,8 @@ import pyoxigraph as ox
 from kb import queries
 from kb.errors import ConfigError, NotFound
 from kb.namespaces import MAKB, ONTOLOGY_IRI, PREFIXES
-from kb.results import GraphResult, SelectResult, Term
 from kb.store import RDF_FORMATS, Store
+from kb.store.results import GraphResult, SelectResult, Term
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: properties whose value names the entity, most preferred first
@@ -165,7 +165,7 @@ def _rows(store: Store, name: str, iri: str, limit: int) -> SelectResult:
 def labels(store: Store, iris: list[str]) -> dict[str, str]:
     """A name for each IRI that has one: its preferred label (English first), else "<class label> <number>"."""
     found: dict[str, dict[str, list[Term]]] = {}
-    text = queries.internal("web-labels").text
+    text = queries.internal("web/labels").text
     unique = sorted(set(iris))
     for start in range(0, len(unique), LABEL_BATCH):
         for row in store.select(with_values(text, "x", unique[start:start + LABEL_BATCH])):
@@ -217,8 +217,8 @@ def _rank(prop: str) -> int:
 def describe(store: Store, iri: str, base: str, limit: int = MAX_STATEMENTS) -> Entity:
     """Everything the KB says about ``iri``; ``NotFound`` when no statement mentions it."""
     check_iri(iri)
-    out_rows = _rows(store, "web-entity-out", iri, limit)
-    in_rows = _rows(store, "web-entity-in", iri, limit)
+    out_rows = _rows(store, "web/entity-out", iri, limit)
+    in_rows = _rows(store, "web/entity-in", iri, limit)
     if not out_rows.rows and not in_rows.rows:
         raise NotFound(f"the KB has no statement about <{iri}>")
     named = {iri}
@@ -248,7 +248,7 @@ def entity_rdf(store: Store, iri: str, suffix: str) -> tuple[bytes, str]:
     if suffix not in ENTITY_FORMATS:
         raise ConfigError(f"unknown RDF format {suffix!r}; choose one of {', '.join(ENTITY_FORMATS)}")
     key, media = ENTITY_FORMATS[suffix]
-    result = store.query(queries.internal("web-entity-rdf").render({"iri": iri}))
+    result = store.query(queries.internal("web/entity-rdf").render({"iri": iri}))
     if not isinstance(result, GraphResult):
         raise ConfigError("internal query web-entity-rdf is not a CONSTRUCT")
     if result.count == 0:
@@ -278,7 +278,7 @@ class OntologyTerm:
 
 def ontology_terms(store: Store) -> list[OntologyTerm]:
     """The classes, properties, schemes and concepts of the ontology graph, by kind then name."""
-    rows = store.select(queries.internal("web-ontology").text)
+    rows = store.select(queries.internal("web/ontology").text)
     ns = str(MAKB)
     terms: dict[str, OntologyTerm] = {}
     for row in rows:

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kb.errors import NotAcceptable
-from kb.results import GraphResult, QueryResult, serialise
 from kb.store import RDF_FORMATS as STORE_RDF_FORMATS
+from kb.store.results import GraphResult, QueryResult, serialise
 
 #: the W3C namespace naming formats (used by service descriptions)
 FORMATS = "http://www.w3.org/ns/formats/"

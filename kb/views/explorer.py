@@ -28,9 +28,9 @@ from kb import queries
 from kb.analysis import TIE_KINDS, ego, graph_node, partner_graph, to_graphml
 from kb.analysis.graphs import organisations, resolve_in
 from kb.analysis.metrics import pagerank
-from kb.entity import entity_path
 from kb.errors import ConfigError, NotFound
 from kb.store import Store
+from kb.views.entity import entity_path
 
 #: the vis-network version pyvis ships, and the files of it pages may load
 VIS_DIR = "vis-9.1.2"
@@ -289,7 +289,7 @@ def explore(store: Store, filters: Filters, base: str, cap: int, memo: Memo = _n
 
 def country_names(store: Store) -> list[str]:
     """The name of every country the KB knows, sorted."""
-    rows = store.select(queries.internal("web-countries").text)
+    rows = store.select(queries.internal("web/countries").text)
     return sorted({r["name"].value for r in rows if "name" in r})
 
 

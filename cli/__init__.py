@@ -1,0 +1,1 @@
+"""The ``makb`` command line, above both ``kb`` and ``webapp``."""

@@ -1,0 +1,61 @@
+"""What every ``makb`` command shares: exit codes, the context (settings, store, registry), output."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from kb import settings as settings_mod
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
+
+
+class Formatter(argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+def example_lines(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+# ------------------------------------------------------------------------------------ context
+
+
+class Context:
+    """What a command needs: resolved settings, and the store and registry on demand."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        overrides = {"MAKB_STORE": args.store, "MAKB_ENDPOINT": args.endpoint,
+                     "MAKB_UPDATE_ENDPOINT": args.update_endpoint, "MAKB_BASE_IRI": args.base_iri}
+        self.settings = settings_mod.load(overrides)
+        if args.store and not args.endpoint:
+            self.settings["MAKB_ENDPOINT"] = None  # an explicit --store wins over $MAKB_ENDPOINT
+        self._store = None
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from kb.store import open_store
+            self._store = open_store(self.settings)
+        return self._store
+
+    def registry(self) -> Any:
+        from kb.registry import load_registry
+        return load_registry(self.settings["MAKB_REGISTRY"], self.settings["MAKB_BASE_IRI"])
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def out(text: str | bytes, out: str | None = None) -> None:
+    if out:
+        Path(out).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        return
+    if isinstance(text, bytes):
+        sys.stdout.buffer.write(text)
+        sys.stdout.flush()
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -1,0 +1,1 @@
+"""The public SPARQL endpoint's rules: what is refused, content negotiation, the executors."""

@@ -1,0 +1,74 @@
+"""Answers of the public endpoint: one query answered in the negotiated format, the service description, health."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pyoxigraph as ox
+
+from kb.errors import KBError, QueryError
+from kb.sparql.check import check_public
+
+#: seconds a new worker process may take to open the store
+from kb.sparql.executors import _RDF_TYPE, _RDFS, SD, Answer, QueryExecutor, Reply
+from kb.sparql.negotiation import FORMATS, Format, choose, serialise_answer, serialise_graph
+from kb.store import Store
+from kb.store.results import SelectResult
+
+
+def answer(executor: QueryExecutor, query: str, accept: str | None, format_params: Iterable[str] = ()) -> Reply:
+    """Check ``query``, choose its format (before running it), run it and serialise the result."""
+    form = check_public(query, executor.max_bytes)
+    fmt = choose(form, accept, format_params)
+    ans = Answer(form, executor.run_checked(query))
+    return Reply(serialise_answer(ans.result, fmt), fmt, ans.truncated, form)
+
+
+def service_description(endpoint: str, executor: QueryExecutor) -> list[ox.Triple]:
+    """The endpoint described in the SPARQL 1.1 Service Description vocabulary."""
+    from kb.sparql.negotiation import RDF_FORMATS as GRAPH_FORMATS
+    from kb.sparql.negotiation import RESULT_FORMATS
+
+    me = ox.NamedNode(endpoint)
+
+    def sd(term: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + term)
+
+    triples = [
+        ox.Triple(me, _RDF_TYPE, sd("Service")),
+        ox.Triple(me, sd("endpoint"), me),
+        ox.Triple(me, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(me, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(me, ox.NamedNode(_RDFS + "label"), ox.Literal("Mine Action KB SPARQL endpoint")),
+        ox.Triple(me, ox.NamedNode(_RDFS + "comment"), ox.Literal(
+            f"Read-only SPARQL 1.1 Query over the union of all named graphs. Each query may run "
+            f"{executor.timeout:g} s and returns at most {executor.max_rows:,} rows or triples "
+            f"(a cut answer carries the header X-MAKB-Truncated: true); query texts up to "
+            f"{executor.max_bytes:,} bytes. SPARQL Update and SERVICE are refused. The KB's usual "
+            f"prefixes (makb, org, prov, skos, dcterms, ...) may be used without declaring them.")),
+    ]
+    for fmt in (*RESULT_FORMATS, *GRAPH_FORMATS):
+        triples.append(ox.Triple(me, sd("resultFormat"), ox.NamedNode(fmt.iri)))
+    return triples
+
+
+def describe_service(endpoint: str, executor: QueryExecutor, fmt: Format) -> bytes:
+    """The service description of ``endpoint`` serialised in ``fmt``."""
+    prefixes = {"sd": SD, "formats": FORMATS, "rdfs": _RDFS}
+    return serialise_graph(service_description(endpoint, executor), fmt, prefixes)
+
+
+def health(executor: QueryExecutor, store: Store) -> dict[str, Any]:
+    """Whether the public query path answers, with the store's kind and its triple count."""
+    from kb import queries
+
+    out: dict[str, Any] = {"status": "ok", "store": store.kind, **executor.info()}
+    try:
+        result = executor.execute(queries.internal("endpoint/health").text).result
+        if not isinstance(result, SelectResult):
+            raise QueryError("internal query endpoint-health is not a SELECT")
+        out["triples"] = int(result.rows[0][0].value) if result.rows and result.rows[0][0] else 0
+    except KBError as exc:
+        out.update(status="failing", triples=None, error=exc.message)
+    return out

@@ -1,0 +1,1 @@
+"""Text handling shared by every parser: clean-up, dates, acceptance wording."""
