@@ -13,7 +13,7 @@ from kb.build import build
 from kb.registry import Registry, load_registry
 from kb.settings import DATA_DIR
 from kb.store import OxigraphStore, RemoteStore
-from tests.servers import oxigraph_server
+from tests.support.servers import oxigraph_server
 
 SEEDS = DATA_DIR / "documents"
 SEED_FILES = {

@@ -13,9 +13,9 @@ import urllib.parse
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import NotAcceptable
 
-from kb.views import entity as kb_entity
 from kb.errors import ConfigError
 from kb.namespaces import MAKB, ONTOLOGY_IRI
+from kb.views import entity as kb_entity
 from webapp.kbstate import kb
 
 bp = Blueprint("entities", __name__)

@@ -23,8 +23,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 
 from kb.store import OxigraphStore
-from tests.test_endpoint_check import Listener
-from tests.webserver import running_app
+from tests.support.webserver import running_app
+from tests.unit.test_endpoint_check import Listener
 
 pytestmark = pytest.mark.server
 

@@ -14,7 +14,7 @@ from kb.registry import Registry, load_registry
 from kb.settings import DATA_DIR
 
 SEED = DATA_DIR / "documents" / "000_ed0432e762aadb2d.txt"
-FIXTURES = Path(__file__).parent / "fixtures" / "erc"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "erc"
 BASE = "https://w3id.org/makb/id/"
 
 

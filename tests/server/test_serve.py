@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from kb.store import RemoteStore
-from tests.servers import wait_http
+from tests.support.servers import wait_http
 
 pytestmark = pytest.mark.server
 

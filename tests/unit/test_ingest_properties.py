@@ -27,7 +27,7 @@ from kb.text.dates import date_mentions, dates_before, parse_date
 
 REG = load_registry()
 SEEDS = DATA_DIR / "documents"
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 TEXTS = [p.read_text(encoding="utf-8") for p in
          [SEEDS / "000_ed0432e762aadb2d.txt", SEEDS / "001_47ac0c33fd8ef360.txt",
           *sorted(FIXTURES.glob("erc/*.txt")), *sorted(FIXTURES.glob("response_doc/*.txt"))]]

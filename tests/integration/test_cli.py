@@ -12,7 +12,7 @@ import rdflib
 from cli.main import main
 from kb.store import OxigraphStore
 from tests.conftest import SEED_FILES, SEEDS
-from tests.servers import oxigraph_server
+from tests.support.servers import oxigraph_server
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

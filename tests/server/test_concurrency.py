@@ -15,8 +15,8 @@ from pathlib import Path
 from kb import ingest
 from kb.mapping import map_document
 from kb.registry import Registry
-from tests.test_reliability_ingest import erc_variant
-from tests.webserver import running_app
+from tests.integration.test_reliability_ingest import erc_variant
+from tests.support.webserver import running_app
 
 TOKEN = "concurrency-token"
 READERS = 16

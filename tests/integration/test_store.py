@@ -10,7 +10,7 @@ import pytest
 from kb.errors import ConfigError, QueryError, StoreBusy, StoreError
 from kb.store import OxigraphStore, RemoteStore, Store, nquads, open_store
 from kb.store.results import AskResult, GraphResult, SelectResult
-from tests.servers import free_port
+from tests.support.servers import free_port
 
 G1 = "https://example.org/graph/1"
 G2 = "https://example.org/graph/2"

@@ -13,7 +13,7 @@ from kb.registry import Registry, load_registry
 from kb.settings import DATA_DIR
 
 SEED = DATA_DIR / "documents" / "001_47ac0c33fd8ef360.txt"
-FIXTURES = Path(__file__).parent / "fixtures" / "response_doc"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "response_doc"
 BASE = "https://w3id.org/makb/id/"
 CWM, PPME, MPU = BASE + "org/unitar-cwm", BASE + "org/unitar-ppme", BASE + "org/undp-montreal-protocol"
 

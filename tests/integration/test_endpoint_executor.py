@@ -30,7 +30,7 @@ from kb.sparql.negotiation import RDF_FORMATS, RESULT_FORMATS, choose, serialise
 from kb.sparql.service import answer, describe_service, health, service_description
 from kb.store import OxigraphStore, RemoteStore
 from kb.store.results import AskResult, GraphResult, SelectResult
-from tests.servers import free_port
+from tests.support.servers import free_port
 
 LIMITS = {"timeout": 2.0, "max_rows": 100, "max_bytes": 65536}
 #: a triple cartesian product over the seed KB (~5e9 rows), grouped: nothing comes out before it is all done

@@ -13,9 +13,9 @@ from kb.ingest.news import patterns as pat
 from kb.model import NewsDocument, OrgRef
 from kb.registry import Registry
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "data" / "documents" / "002_f7a1618a2c1dab11.txt"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "news"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "news"
 BASE = "https://w3id.org/makb/id/"
 
 

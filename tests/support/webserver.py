@@ -22,9 +22,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.servers import wait_http
+from tests.support.servers import wait_http
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _tail(log: Path) -> str:
@@ -41,7 +41,8 @@ def running_app(config: Mapping[str, Any], timeout: float = 60.0) -> Iterator[st
         port_file, log = Path(tmp) / "port", Path(tmp) / "log"
         with log.open("wb") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "tests.webserver", str(port_file), json.dumps(dict(config), default=str)],
+                [sys.executable, "-m", "tests.support.webserver", str(port_file),
+                 json.dumps(dict(config), default=str)],
                 cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + timeout

@@ -20,8 +20,8 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from kb.registry import Registry
-from tests.test_web_pages import BASE, HOSTILE_TITLE, UNDP, build_web_kb
-from tests.webserver import running_app
+from tests.integration.test_web_pages import BASE, HOSTILE_TITLE, UNDP, build_web_kb
+from tests.support.webserver import running_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

@@ -14,9 +14,10 @@ from kb.ingest.news import patterns as pat
 from kb.model import NewsDocument
 from kb.registry import Registry
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = (ROOT / "data" / "documents" / "002_f7a1618a2c1dab11.txt").read_text(encoding="utf-8")
-FIXTURES = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent / "fixtures" / "news").glob("*.txt"))]
+FIXTURES = [p.read_text(encoding="utf-8")
+            for p in sorted((Path(__file__).parents[1] / "fixtures" / "news").glob("*.txt"))]
 REGISTRY = Registry(ROOT / "data" / "registry.ttl")
 BASE = "https://w3id.org/makb/id/"
 

@@ -21,7 +21,7 @@ from kb.mapping import map_document
 from kb.registry import Registry
 from kb.store import OxigraphStore, RemoteStore, Store
 from tests.conftest import SEED_FILES
-from tests.servers import free_port, oxigraph_server
+from tests.support.servers import free_port, oxigraph_server
 
 ERC = SEED_FILES["erc"].read_text(encoding="utf-8")
 TITLE = "Final evaluation of the Support to Tajikistan Mine Action Programme"
