@@ -180,18 +180,9 @@ class Builder:
         self._pending_outcomes: list[DocumentOutcome] = []
         self._pending_triples = 0
 
-    def ingest_source(self, src: SourceText) -> DocumentOutcome:
-        """Parse, map and stage one decoded document (written on ``flush`` or when a batch fills)."""
-        if self.store_error:
-            return DocumentOutcome(src.source, "failed", error=f"{src.source}: not written: {self.store_error}")
-        return self.ingest_prepared(prepare_source(src, self.registry, self.now))
-
     def ingest_parsed(self, src: SourceText, doc: Document) -> DocumentOutcome:
         """Map and stage a document already parsed."""
         return self.ingest_prepared(prepare_source(src, self.registry, self.now, doc))
-
-    def ingest_path(self, path: Path) -> DocumentOutcome:
-        return self.ingest_prepared(prepare_path(path, self.registry, self.now, self.max_bytes))
 
     def ingest_prepared(self, item: Prepared | DocumentOutcome) -> DocumentOutcome:
         """Stage a prepared document (or pass a failure through)."""

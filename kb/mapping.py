@@ -55,7 +55,6 @@ class _Terms:
 DCTERMS, FOAF, MAKB, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD = (
     _Terms(ns) for ns in (namespaces.DCTERMS, namespaces.FOAF, namespaces.MAKB, namespaces.ORG, namespaces.PROV,
                           namespaces.RDF, namespaces.RDFS, namespaces.SCHEMA, namespaces.SKOS, namespaces.XSD))
-_XSD_STRING = XSD.string
 
 
 @lru_cache(maxsize=1 << 16)

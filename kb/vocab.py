@@ -56,14 +56,6 @@ def status_concept(text: str | None) -> str:
     return str(MAKB[name or "NotReported"])
 
 
-def status_known(text: str) -> bool:
-    return _norm(text) in _STATUS_TEXT
-
-
 def acceptance_concept(text: str | None) -> str:
     name = _ACCEPTANCE_TEXT.get(_norm(text)) if text else None
     return str(MAKB[name or "AcceptanceNotReported"])
-
-
-def terminal_statuses() -> list[str]:
-    return [str(MAKB[k]) for k, (_, terminal) in STATUSES.items() if terminal]

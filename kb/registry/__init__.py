@@ -191,15 +191,6 @@ class Registry:
         parent = self.entries.get(ref.parent) if ref.parent else None
         return parent.country if parent else None
 
-    def parent_of(self, iri: str) -> str:
-        """The top-level organisation of a unit (the IRI itself for organisations)."""
-        seen: set[str] = set()
-        cur = iri
-        while cur in self.entries and self.entries[cur].parent and cur not in seen:
-            seen.add(cur)
-            cur = self.entries[cur].parent  # type: ignore[assignment]
-        return cur
-
     def all_names(self) -> list[tuple[str, Entry]]:
         """Every (name, entry) pair, longest name first: the gazetteer for free text."""
         pairs = [(n, e) for e in self.entries.values() for n in e.names]

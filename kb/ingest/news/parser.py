@@ -162,10 +162,6 @@ class _Sentence:
         i = bisect.bisect_right(self.starts, pos) - 1
         return i >= 0 and pos < self.spans[i].end
 
-    def span_at(self, pos: int) -> _Span | None:
-        i = bisect.bisect_left(self.starts, pos)
-        return self.spans[i] if i < len(self.spans) and self.starts[i] == pos else None
-
 
 @dataclass
 class _Line:
