@@ -23,12 +23,6 @@ class KBError(Exception):
         self.message = message
         self.detail = detail
 
-    def as_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"error": self.code, "message": self.message, "status": self.status}
-        if self.detail:
-            out["detail"] = self.detail
-        return out
-
 
 class ConfigError(KBError):
     """A setting or a command-line argument is wrong."""
@@ -117,13 +111,6 @@ class NotFound(KBError):
 
     status = 404
     code = "not-found"
-
-
-class ValidationFailed(KBError):
-    """SHACL validation found violations."""
-
-    status = 422
-    code = "validation"
 
 
 class Unauthorized(KBError):

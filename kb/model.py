@@ -259,8 +259,3 @@ def _jsonify(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {k: _jsonify(v) for k, v in obj.items()}
     return obj
-
-
-def findings_json(findings: list[Finding]) -> list[dict[str, Any]]:
-    """Structured form of findings (code, message, line, about)."""
-    return [dataclasses.asdict(f) for f in findings]

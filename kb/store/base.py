@@ -34,8 +34,6 @@ RDF_FORMATS: dict[str, tuple[ox.RdfFormat, str, str, bool]] = {
     "nq": (ox.RdfFormat.N_QUADS, "application/n-quads", "nq", True),
 }
 
-TripleLike = ox.Triple
-
 
 def to_term(t: Any) -> Term | None:
     """pyoxigraph term -> Term."""

@@ -30,10 +30,6 @@ class Term(NamedTuple):
     datatype: str | None = None
     lang: str | None = None
 
-    @property
-    def is_iri(self) -> bool:
-        return self.kind == "uri"
-
     def py(self) -> Any:
         """The Python value of a literal (int, float, Decimal, bool, str); the text otherwise."""
         if self.kind != "literal" or not self.datatype:

@@ -140,10 +140,6 @@ class Entity:
     documents: list[Source]                  #: the graphs it is mentioned in (files where known)
     truncated: bool = False                  #: more statements than MAX_STATEMENTS
 
-    @property
-    def statement_count(self) -> int:
-        return sum(len(g.statements) for g in self.outgoing + self.incoming)
-
 
 # ------------------------------------------------------------------------------------ describe
 
