@@ -41,6 +41,7 @@ from kb.registry.resolver import Resolver
 from kb.text.acceptance import split_acceptance
 from kb.text.clean import bullet_text, clean, strip_quotes
 from kb.text.dates import dates_before, parse_date
+from kb.vocab import status_pattern
 
 KIND = "erc-page"
 PARSER_VERSION = "1.0"
@@ -48,23 +49,7 @@ PARSER_VERSION = "1.0"
 #: The organisation whose country offices ERC commissioning units are.
 ERC_OWNER = "UNDP"
 
-STATUSES = (
-    "Completed", "Initiated", "Not Initiated", "No Longer Applicable", "Overdue", "Overdue-Initiated",
-    "Overdue-Not Initiated", "Ongoing", "On-going", "No due date", "Not Applicable", "Not Started", "In Progress",
-    "Pending", "Cancelled", "Canceled", "Closed", "Partially Completed", "Delayed", "Completed-Overdue",
-)
-
-
-def _status_pattern(status: str) -> str:
-    parts = [re.escape(w) for w in re.split(r"[\s-]+", status)]
-    out = parts[0]
-    for word, sep in zip(parts[1:], re.findall(r"[\s-]+", status), strict=False):
-        out += r"\s*-\s*" + word if "-" in sep else r"\s+" + word
-    return out
-
-
-_STATUS_ALT = "|".join(_status_pattern(s) for s in sorted(STATUSES, key=len, reverse=True))
-STATUS_RE = re.compile(r"(?<![\w-])(" + _STATUS_ALT + r")(?![\w-])", re.I)
+STATUS_RE = re.compile(r"(?<![\w-])(" + status_pattern() + r")(?![\w-])", re.I)
 
 FIELDS = {
     "commissioning unit": "commissioning_unit",

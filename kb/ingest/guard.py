@@ -1,4 +1,4 @@
-"""What every management-response parser shares: the failure guard and the due-date finding."""
+"""What every management-response parser shares: the failure guard, the due-date and status findings."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from kb.errors import ParseError
 from kb.model import Finding, ManagementResponseDocument
 from kb.registry import Registry
+from kb.vocab import status_of
 
 
 def due_finding(text: str | None, about: str, line: int | None) -> Finding | None:
@@ -23,8 +24,21 @@ def guarded_run(parser: Callable[[str, str, Registry], Any], text: str, source: 
     if not isinstance(text, str):
         raise ParseError("document text is not a string", source=source)
     try:
-        return parser(text.replace("\r\n", "\n").replace("\r", "\n"), source, registry).run()
+        doc = parser(text.replace("\r\n", "\n").replace("\r", "\n"), source, registry).run()
     except ParseError:
         raise
     except (ValueError, TypeError, AttributeError, IndexError, KeyError, AssertionError, RecursionError) as exc:
         raise ParseError(f"internal parser error ({type(exc).__name__}: {exc})", source=source) from exc
+    check_statuses(doc)
+    return doc
+
+
+def check_statuses(doc: ManagementResponseDocument) -> None:
+    """An "unrecognised-status" finding for each printed status outside the status table (kept as printed)."""
+    for rec in doc.recommendations:
+        for ka in rec.key_actions:
+            if ka.status and status_of(ka.status) is None:
+                about = f"key action {ka.number}" if "." in ka.number else f"key action {rec.number}.{ka.number}"
+                doc.warnings.append(Finding(
+                    "unrecognised-status", f"{about}: status {ka.status!r} is not in the status table; "
+                    "kept as printed and mapped to Unrecognised", line=ka.line, about=about))

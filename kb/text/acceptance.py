@@ -5,21 +5,17 @@ from __future__ import annotations
 import re
 
 from kb.text.clean import clean
+from kb.vocab import ACCEPTANCE_SPELLINGS, ACCEPTANCES
 
-_ACCEPTANCE = {
-    "fully accepted": "Accepted", "accepted": "Accepted", "agreed": "Accepted", "fully agreed": "Accepted",
-    "partially accepted": "Partially accepted", "partly accepted": "Partially accepted",
-    "accepted in part": "Partially accepted", "partially agreed": "Partially accepted",
-    "partially rejected": "Partially accepted",
-    "rejected": "Rejected", "not accepted": "Rejected", "not agreed": "Rejected", "disagreed": "Rejected",
-}
+_ACCEPTANCE = {spelling: ACCEPTANCES[key] for spelling, key in ACCEPTANCE_SPELLINGS.items()}
 _ACC_RE = re.compile(r"^(" + "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in _ACCEPTANCE),
                                             key=len, reverse=True)) + r")(?![\w-])", re.I)
 SEPARATORS = "-\u2013\u2014:.;,"
 
 
 def normalise_acceptance(word: str) -> str | None:
-    return _ACCEPTANCE.get(clean(word).lower())
+    """The acceptance label a printed word means ("Agreed" -> "Accepted"), or None ("Noted")."""
+    return _ACCEPTANCE.get(re.sub(r"[\s\-_/]+", " ", clean(word)).strip().lower())
 
 
 def split_acceptance(text: str, strict: bool = True) -> tuple[str | None, str]:

@@ -23,18 +23,8 @@ from kb.errors import ConfigError
 from kb.namespaces import MAKB
 from kb.store import Store
 from kb.views.entity import labels
-from kb.vocab import STATUSES
+from kb.vocab import STATUS_COLOURS, STATUSES
 
-#: status label -> bar colour, in the order shown
-STATUS_COLOURS: dict[str, str] = {
-    "Completed": "#2e7d32",
-    "Initiated": "#0b5cad",
-    "Not Initiated": "#f9a825",
-    "Overdue": "#a4161a",
-    "Overdue-Initiated": "#e65100",
-    "No Longer Applicable": "#7f7f7f",
-    "Not Reported": "#b0bec5",
-}
 OTHER_COLOUR = "#90a4ae"
 SCORECARD_KINDS: tuple[tuple[str, str], ...] = (("org", "Organisations"), ("unit", "Units"), ("person", "People"))
 
@@ -149,33 +139,27 @@ def top_of(iri: str, parents: dict[str, str]) -> str:
 def load(store: Store) -> tuple[dict[str, Action], dict[str, str], dict[str, str]]:
     """(key actions by IRI, unit -> parent organisation, IRI -> name) from the KB."""
     statuses = {str(MAKB[k]): v for k, v in STATUSES.items()}
-    titles = {r["evaluation"].value: r["title"].value
-              for r in store.select(queries.internal("web/dashboard-evaluations").text) if "title" in r}
+    titles = {r["evaluation"]: r["title"] for r in queries.rows(store, "web/dashboard-evaluations") if "title" in r}
     actions: dict[str, Action] = {}
-    for r in store.select(queries.internal("web/dashboard-actions").text):
-        iri = r["action"].value
+    for r in queries.rows(store, "web/dashboard-actions"):
+        iri = r["action"]
         if iri in actions:
             continue
-        status = r["status"].value if "status" in r else None
+        status = r.get("status")
         label, terminal = statuses.get(status or "", ("Not Reported", False))
-        evaluation = r["evaluation"].value if "evaluation" in r else None
+        evaluation = r.get("evaluation")
         actions[iri] = Action(
-            iri=iri, number=_value(r, "number"), rec_number=_value(r, "recNumber"), text=_value(r, "text"),
-            status=status, status_label=label, terminal=terminal, due=_value(r, "dueEnd"),
-            due_text=_value(r, "dueText"), evaluation=evaluation, evaluation_title=titles.get(evaluation or ""))
-    for r in store.select(queries.internal("web/dashboard-parties").text):
-        a = actions.get(r["action"].value)
+            iri=iri, number=r.get("number"), rec_number=r.get("recNumber"), text=r.get("text"),
+            status=status, status_label=label, terminal=terminal, due=r.get("dueEnd"),
+            due_text=r.get("dueText"), evaluation=evaluation, evaluation_title=titles.get(evaluation or ""))
+    for r in queries.rows(store, "web/dashboard-parties"):
+        a = actions.get(r["action"])
         if a is not None:
-            {"unit": a.units, "person": a.people, "country": a.countries}[r["role"].value].add(r["party"].value)
-    parents = {r["unit"].value: r["parent"].value
-               for r in store.select(queries.internal("web/suborganisations").text)}
+            {"unit": a.units, "person": a.people, "country": a.countries}[r["role"]].add(r["party"])
+    parents = {r["unit"]: r["parent"] for r in queries.rows(store, "web/suborganisations")}
     named = {x for a in actions.values() for x in (*a.units, *a.people, *a.countries)}
     named |= {top_of(u, parents) for a in actions.values() for u in a.units}
     return actions, parents, labels(store, sorted(named))
-
-
-def _value(row: dict, key: str) -> str | None:
-    return row[key].value if key in row else None
 
 
 def _keep(a: Action, f: DashboardFilters) -> bool:

@@ -47,7 +47,7 @@ def test_printed_statuses_map_to_concepts() -> None:
     assert status_concept("Overdue-Initiated") == str(MAKB.OverdueInitiated)
     assert status_concept("not initiated") == str(MAKB.NotInitiated)
     assert status_concept(None) == str(MAKB.NotReported)
-    assert status_concept("Something else") == str(MAKB.NotReported)
+    assert status_concept("Something else") == str(MAKB.Unrecognised)
     assert acceptance_concept("Partially Accepted") == str(MAKB.PartiallyAccepted)
     assert acceptance_concept(None) == str(MAKB.AcceptanceNotReported)
 
