@@ -13,6 +13,7 @@ import urllib.parse
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import NotAcceptable
 
+from kb import queries
 from kb.errors import ConfigError
 from kb.namespaces import MAKB, ONTOLOGY_IRI
 from kb.views import entity as kb_entity
@@ -71,7 +72,7 @@ def _vary(resp: Response) -> Response:
 
 
 def _answer(iri: str, suffix: str | None) -> Response:
-    kb_entity.check_iri(iri)
+    queries.check_iri(iri)
     if suffix is None:
         suffix = _negotiate()
     if suffix is not None:

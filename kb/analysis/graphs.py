@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from kb.analysis.rows import evidence_name, graph_files, rows
+from kb import queries
 from kb.errors import ConfigError, NotFound
 from kb.namespaces import MAKB
 from kb.store import Store
@@ -58,7 +58,7 @@ class OrgInfo:
 def organisations(store: Store) -> dict[str, OrgInfo]:
     """Every organisation and unit in the KB, by IRI."""
     facts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for r in rows(store, "organisations"):
+    for r in queries.rows(store, "analysis/organisations", sort=True):
         facts[r["org"]][r["key"]].append(r["value"])
     out: dict[str, OrgInfo] = {}
     for iri in sorted(facts):
@@ -168,7 +168,7 @@ def _kept_things(store: Store, country: str | None, year: int | None) -> set[str
         return None
     countries: dict[str, set[str]] = defaultdict(set)
     years: dict[str, set[str]] = defaultdict(set)
-    for r in rows(store, "thing-context"):
+    for r in queries.rows(store, "analysis/thing-context", sort=True):
         thing = r["thing"]
         if "country" in r:
             countries[thing].update({r["country"].lower(), r.get("countryName", "").lower()} - {""})
@@ -180,6 +180,19 @@ def _kept_things(store: Store, country: str | None, year: int | None) -> set[str
     if year is not None:
         kept = {t for t in kept if f"{int(year):04d}" in years.get(t, set())}
     return kept
+
+
+def graph_files(store: Store) -> dict[str, str]:
+    """Named graph IRI -> file name of the source document it was derived from."""
+    files: dict[str, str] = {}
+    for r in queries.rows(store, "analysis/graph-files", sort=True):
+        files.setdefault(r["g"], r["file"])
+    return files
+
+
+def evidence_name(graph: str, files: dict[str, str]) -> str:
+    """How a named graph is cited as evidence: its source file name, else its IRI."""
+    return files.get(graph, graph)
 
 
 def partner_graph(store: Store, rollup: bool = False, kinds: Iterable[str] | None = None,
@@ -197,7 +210,7 @@ def partner_graph(store: Store, rollup: bool = False, kinds: Iterable[str] | Non
     thing_kind: dict[str, str] = {}
     #: thing -> node -> (roles, evidence)
     members: dict[str, dict[str, tuple[set[str], set[str]]]] = defaultdict(dict)
-    for r in rows(store, "partner-ties"):
+    for r in queries.rows(store, "analysis/partner-ties", sort=True):
         thing = r["thing"]
         if kept is not None and thing not in kept:
             continue
@@ -272,7 +285,7 @@ def knowledge_graph(store: Store) -> nx.MultiDiGraph:
     types: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, list[str]] = defaultdict(list)
     numbers: dict[str, list[str]] = defaultdict(list)
-    for r in rows(store, "kg-nodes"):
+    for r in queries.rows(store, "analysis/kg-nodes", sort=True):
         node = r["node"]
         types[node].add(r["type"])
         if r.get("key") == "label":
@@ -286,7 +299,7 @@ def knowledge_graph(store: Store) -> nx.MultiDiGraph:
         kind = next(t for t in KG_TYPES if t in types[node])
         G.add_node(node, type=kind, label=_kg_label(node, kind, labels[node], numbers[node]))
     found: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for r in rows(store, "kg-edges"):
+    for r in queries.rows(store, "analysis/kg-edges", sort=True):
         if r["s"] in types and r["o"] in types and r["s"] != r["o"]:
             found[(r["s"], r["o"], _local(r["p"]))].add(evidence_name(r["g"], files))
     for (s, o, pred) in sorted(found):

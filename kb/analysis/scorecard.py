@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from kb import queries
 from kb.analysis.graphs import OrgInfo, organisations, top_of
-from kb.analysis.rows import rows
 from kb.errors import ConfigError
 from kb.namespaces import MAKB
 from kb.store import Store
@@ -105,7 +105,7 @@ class ScorecardRow:
 def load_actions(store: Store, names: dict[str, list[str]] | None = None) -> dict[str, Action]:
     """Every key action with its units, people and countries; their names are added to ``names``."""
     actions: dict[str, Action] = {}
-    for r in rows(store, "key-actions"):
+    for r in queries.rows(store, "analysis/key-actions", sort=True):
         iri = r["action"]
         if iri in actions:
             continue
@@ -115,7 +115,7 @@ def load_actions(store: Store, names: dict[str, list[str]] | None = None) -> dic
             due=r.get("dueEnd"), due_text=r.get("dueText"), created=r.get("created"),
             recommendation=r.get("recommendation"), rec_number=r.get("recNumber"), evaluation=r.get("evaluation"),
             evaluation_title=r.get("evaluationTitle"))
-    for r in rows(store, "key-action-parties"):
+    for r in queries.rows(store, "analysis/key-action-parties", sort=True):
         a = actions.get(r["action"])
         if a is None:
             continue
@@ -159,7 +159,7 @@ def scorecard(store: Store, by: str = "org", as_of: date | None = None) -> list[
 
     recs_of: dict[str, dict[str, str]] = defaultdict(dict)   # group key -> rec IRI -> acceptance label
     acceptance: dict[str, str] = {}
-    for r in rows(store, "recommendations"):
+    for r in queries.rows(store, "analysis/recommendations", sort=True):
         rec = r["recommendation"]
         if "countryName" in r:
             found[r["country"]].append(r["countryName"])

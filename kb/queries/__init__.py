@@ -1,27 +1,45 @@
-"""The canned analyst queries: one ``.rq`` file each, used by the CLI, the web and the tests.
+"""The library's SPARQL: named ``.rq`` files, read once, with the one way to fill them and run them.
 
-Each file starts with comment lines::
+``*.rq`` here are the canned analyst queries (CLI, web editor, tests);
+``internal/<area>/*.rq`` are the queries the library runs itself (``analysis/``,
+``web/``, ``endpoint/``), named ``"<area>/<name>"``.  Each file starts with
+comment lines::
 
     # title: Overdue key actions
     # description: Key actions due before the as-of date whose status is not terminal.
     # param: asOf xsd:date The date to judge overdue against
 
 A parameter ``NAME`` is a variable ``?_NAME`` bound by a ``VALUES ?_NAME { ... }``
-block that holds its default value, so every file runs as it is in any SPARQL client;
-``render`` replaces the value of that block.
+block that holds its default value, so every file runs as it is in any SPARQL
+client.  ``CannedQuery.render`` fills those blocks, and also fills a
+``VALUES ?var { ... }`` block with a list of IRIs (``iris={"graph": [...]}``);
+``fill_values`` is the one place that rewrites a VALUES block.
+
+``select`` runs a named query and keeps the RDF terms; ``rows`` gives each row
+as ``{variable: value}`` strings (unbound variables absent), the row layer every
+analysis and page model reads.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kb.errors import ConfigError, NotFound
+from kb.store.base import Store
+from kb.store.results import SelectResult
 
 QUERY_DIR = Path(__file__).parent
+#: queries the library runs itself (same header format), not listed to analysts
+INTERNAL_DIR = QUERY_DIR / "internal"
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+_IRI_FORBIDDEN = ' <>"{}|^`\\'
 
 
 @dataclass(frozen=True)
@@ -40,21 +58,46 @@ class CannedQuery:
     text: str
     params: tuple[Param, ...] = field(default_factory=tuple)
 
-    def render(self, values: dict[str, str] | None = None) -> str:
-        """The query text with parameter values substituted (defaults otherwise)."""
-        text = self.text
+    def render(self, values: Mapping[str, str] | None = None, *,
+               iris: Mapping[str, Sequence[str]] | None = None) -> str:
+        """The query text with parameter ``values`` substituted (defaults otherwise) and each
+        ``VALUES ?var`` block named in ``iris`` holding that list of IRIs (each checked to be an IRI)."""
         values = values or {}
         unknown = set(values) - {p.name for p in self.params}
         if unknown:
             raise ConfigError(f"query {self.name} has no parameter {', '.join(sorted(unknown))}; "
                               f"it takes: {', '.join(p.name for p in self.params) or 'none'}")
+        text = self.text
         for p in self.params:
-            if p.name not in values:
-                continue
-            term = _term(p, values[p.name])
-            text = re.sub(r"(VALUES\s+\?_" + re.escape(p.name) + r"\s*\{)[^}]*(\})",
-                          lambda m, t=term: f"{m.group(1)} {t} {m.group(2)}", text)
+            if p.name in values:
+                text = fill_values(text, "_" + p.name, [_term(p, values[p.name])])
+        for var, listed in (iris or {}).items():
+            if not _values_block(var).search(text):
+                raise ConfigError(f"query {self.name} has no 'VALUES ?{var} {{ ... }}' block")
+            text = fill_values(text, var, [f"<{check_iri(i)}>" for i in listed])
         return text
+
+
+def check_iri(iri: str) -> str:
+    """``iri`` if it is an absolute IRI a query can hold, else ``ConfigError``."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        raise ConfigError(f"not an IRI: {iri!r}") from None
+    if ":" not in iri or any(c in iri for c in _IRI_FORBIDDEN):
+        raise ConfigError(f"not an absolute IRI: {iri!r}")
+    return iri
+
+
+@cache
+def _values_block(var: str) -> re.Pattern[str]:
+    return re.compile(r"(VALUES\s+\?" + re.escape(var) + r"\s*\{)[^}]*(\})")
+
+
+def fill_values(text: str, var: str, terms: Sequence[str]) -> str:
+    """``text`` with every ``VALUES ?var { ... }`` block holding ``terms`` (SPARQL terms, already checked)."""
+    inside = " ".join(terms)
+    return _values_block(var).sub(lambda m: f"{m.group(1)} {inside} {m.group(2)}", text)
 
 
 def _term(p: Param, value: str) -> str:
@@ -70,7 +113,9 @@ def _term(p: Param, value: str) -> str:
     return f'"{escaped}"'
 
 
+@cache
 def _load(path: Path) -> CannedQuery:
+    """Read and parse one ``.rq`` file (once per process)."""
     text = path.read_text(encoding="utf-8")
     meta: dict[str, str] = {}
     params: list[Param] = []
@@ -95,20 +140,22 @@ def _load(path: Path) -> CannedQuery:
     return CannedQuery(path.stem, meta.get("title", path.stem), meta.get("description", ""), text, tuple(params))
 
 
-def all_queries() -> dict[str, CannedQuery]:
-    """Every canned query by name (file stem), sorted."""
+@cache
+def _canned() -> dict[str, CannedQuery]:
     return {p.stem: _load(p) for p in sorted(QUERY_DIR.glob("*.rq"))}
 
 
+def all_queries() -> dict[str, CannedQuery]:
+    """Every canned query by name (file stem), sorted."""
+    return dict(_canned())
+
+
 def get(name: str) -> CannedQuery:
-    queries = all_queries()
+    """The canned query ``NAME.rq``; ``NotFound`` names the known ones."""
+    queries = _canned()
     if name not in queries:
         raise NotFound(f"no canned query {name!r}; known: {', '.join(queries)}")
     return queries[name]
-
-
-#: queries the library runs itself (same header format), not listed to analysts
-INTERNAL_DIR = QUERY_DIR / "internal"
 
 
 def internal(name: str) -> CannedQuery:
@@ -117,3 +164,33 @@ def internal(name: str) -> CannedQuery:
     if not path.is_file():
         raise NotFound(f"no internal query {name!r}")
     return _load(path)
+
+
+def named(name: str) -> CannedQuery:
+    """A query by name: ``"<area>/<name>"`` is internal, a bare name is canned."""
+    return internal(name) if "/" in name else get(name)
+
+
+# --------------------------------------------------------------------------- the row layer
+
+
+def select(store: Store, name: str, params: Mapping[str, str] | None = None, *,
+           iris: Mapping[str, Sequence[str]] | None = None, limit: int | None = None) -> SelectResult:
+    """Run the named SELECT query (see ``named``), filled by ``render``; rows keep their RDF terms."""
+    result = store.query(named(name).render(params, iris=iris), limit=limit)
+    if not isinstance(result, SelectResult):
+        raise ConfigError(f"query {name} is not a SELECT")
+    return result
+
+
+def rows(store: Store, name: str, params: Mapping[str, str] | None = None, *,
+         iris: Mapping[str, Sequence[str]] | None = None, sort: bool = False) -> list[dict[str, str]]:
+    """The rows of the named SELECT query as ``{variable: value}`` (language tags and datatypes
+    dropped, unbound variables absent), in the query's order or, with ``sort``, ordered by every
+    column so the embedded store and a remote endpoint give exactly the same list."""
+    result = select(store, name, params, iris=iris)
+    names = result.vars
+    out = [{v: t.value for v, t in zip(names, row, strict=False) if t is not None} for row in result.rows]
+    if sort:
+        out.sort(key=lambda r: tuple(r.get(v, "") for v in names))
+    return out

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from kb import queries
 from kb.namespaces import FOAF, MAKB, ONTOLOGY_IRI, ORG, SCHEMA
 from kb.store import RDF_FORMATS, Store
-from kb.store.results import SelectResult
-from kb.views.entity import with_values
 
 #: formats offered for download (keys of ``kb.store.RDF_FORMATS``), in the order shown
 DOWNLOAD_FORMATS: tuple[str, ...] = ("ttl", "trig", "nt", "jsonld")
@@ -89,31 +87,21 @@ class DocumentsPage:
     findings_total: int
 
 
-def _select(store: Store, name: str, graphs: list[str] | None = None) -> SelectResult:
-    """Run an internal query; ``graphs`` fill its ``VALUES ?graph`` block (each checked to be an IRI)."""
-    text = queries.internal(name).text
-    return store.select(text if graphs is None else with_values(text, "graph", graphs))
-
-
-def _opt(row: dict, key: str) -> str | None:
-    return row[key].value if key in row else None
-
-
 def documents_page(store: Store, page: int = 1, per_page: int = PER_PAGE) -> DocumentsPage:
     """One page of the documents (sorted by file name) with their counts and findings.
 
     Only the documents of the page are counted, so a page costs the same however many documents the KB holds.
     """
     docs: dict[str, DocumentInfo] = {}
-    for row in _select(store, "web/documents"):
-        graph = row["graph"].value
+    for row in queries.rows(store, "web/documents"):
+        graph = row["graph"]
         if graph in docs:
             continue
-        size = _opt(row, "size")
+        size = row.get("size")
         docs[graph] = DocumentInfo(
-            graph=graph, source=row["source"].value, file_name=_opt(row, "fileName"), kind=_opt(row, "kind"),
-            size=int(size) if size and size.isdigit() else None, main=_opt(row, "main"), title=_opt(row, "title"),
-            content_hash=_opt(row, "hash"), parser=_opt(row, "parser"), ingested=_opt(row, "ingested"))
+            graph=graph, source=row["source"], file_name=row.get("fileName"), kind=row.get("kind"),
+            size=int(size) if size and size.isdigit() else None, main=row.get("main"), title=row.get("title"),
+            content_hash=row.get("hash"), parser=row.get("parser"), ingested=row.get("ingested"))
     ordered = list(docs.values())
     total = len(ordered)
     pages = max(1, math.ceil(total / per_page))
@@ -125,22 +113,23 @@ def documents_page(store: Store, page: int = 1, per_page: int = PER_PAGE) -> Doc
     sizes: dict[str, int] = {}
     counts: dict[str, dict[str, int]] = {}
     if wanted:
-        sizes = {r["graph"].value: int(r["n"].value) for r in _select(store, "web/graph-sizes", wanted)}
+        sizes = {r["graph"]: int(r["n"]) for r in queries.rows(store, "web/graph-sizes", iris={"graph": wanted})}
     if chosen:
+        listed = {"graph": list(chosen)}
         for name in ("web/document-counts", "web/document-organisations"):
-            for row in _select(store, name, list(chosen)):
-                counts.setdefault(row["graph"].value, {})[row["what"].value] = int(row["n"].value)
-        for row in _select(store, "web/document-findings", list(chosen)):
-            line = _opt(row, "line")
-            chosen[row["graph"].value].findings.append(
-                Finding(row["code"].value, row["message"].value, int(line) if line and line.isdigit() else None,
-                        _opt(row, "concerns")))
+            for row in queries.rows(store, name, iris=listed):
+                counts.setdefault(row["graph"], {})[row["what"]] = int(row["n"])
+        for row in queries.rows(store, "web/document-findings", iris=listed):
+            line = row.get("line")
+            chosen[row["graph"]].findings.append(
+                Finding(row["code"], row["message"], int(line) if line and line.isdigit() else None,
+                        row.get("concerns")))
     for graph, doc in chosen.items():
         found = counts.get(graph, {})
         doc.triples = sizes.get(graph, 0)
         doc.extracted = [(one, many, found[key]) for key, one, many in EXTRACTED if found.get(key)]
-    total_rows = _select(store, "web/findings-total").rows
-    findings_total = int(total_rows[0][0].value) if total_rows and total_rows[0][0] else 0
+    total_rows = queries.rows(store, "web/findings-total")
+    findings_total = int(total_rows[0]["n"]) if total_rows and "n" in total_rows[0] else 0
     other_graphs = [GraphInfo(g, _graph_name(g), sizes.get(g, 0)) for g in sorted(others)]
     return DocumentsPage(list(chosen.values()), other_graphs, total, page, pages, findings_total)
 
@@ -166,5 +155,5 @@ OVERVIEW: tuple[tuple[str, str], ...] = (
 
 def overview(store: Store) -> list[tuple[str, int]]:
     """(what, how many) for the start page: named graphs, then instances of the main classes."""
-    found = {r["class"].value: int(r["n"].value) for r in _select(store, "web/overview")}
+    found = {r["class"]: int(r["n"]) for r in queries.rows(store, "web/overview")}
     return [("graphs", len(store.graphs()))] + [(what, found.get(cls, 0)) for cls, what in OVERVIEW]

@@ -13,7 +13,6 @@ other IRI at ``/entity?iri=...``.
 
 from __future__ import annotations
 
-import re
 import urllib.parse
 from dataclasses import dataclass, field
 
@@ -22,6 +21,7 @@ import pyoxigraph as ox
 from kb import queries
 from kb.errors import ConfigError, NotFound
 from kb.namespaces import MAKB, ONTOLOGY_IRI, PREFIXES
+from kb.queries import check_iri
 from kb.store import RDF_FORMATS, Store
 from kb.store.results import GraphResult, SelectResult, Term
 
@@ -91,17 +91,6 @@ def short_name(iri: str, base: str | None = None) -> str:
     return iri
 
 
-def check_iri(iri: str) -> str:
-    """``iri`` if it is an absolute IRI a query can hold, else ``ConfigError``."""
-    try:
-        ox.NamedNode(iri)
-    except ValueError:
-        raise ConfigError(f"not an IRI: {iri!r}") from None
-    if ":" not in iri or any(c in iri for c in ' <>"{}|^`\\'):
-        raise ConfigError(f"not an absolute IRI: {iri!r}")
-    return iri
-
-
 # ------------------------------------------------------------------------------------ records
 
 
@@ -144,27 +133,12 @@ class Entity:
 # ------------------------------------------------------------------------------------ describe
 
 
-def with_values(text: str, var: str, iris: list[str]) -> str:
-    """``text`` with every ``VALUES ?var { ... }`` block holding ``iris`` (each checked to be an IRI)."""
-    terms = " ".join(f"<{check_iri(i)}>" for i in iris)
-    return re.sub(r"(VALUES\s+\?" + re.escape(var) + r"\s*\{)[^}]*(\})",
-                  lambda m: f"{m.group(1)} {terms} {m.group(2)}", text)
-
-
-def _rows(store: Store, name: str, iri: str, limit: int) -> SelectResult:
-    result = store.query(queries.internal(name).render({"iri": iri}), limit=limit)
-    if not isinstance(result, SelectResult):
-        raise ConfigError(f"internal query {name} is not a SELECT")
-    return result
-
-
 def labels(store: Store, iris: list[str]) -> dict[str, str]:
     """A name for each IRI that has one: its preferred label (English first), else "<class label> <number>"."""
     found: dict[str, dict[str, list[Term]]] = {}
-    text = queries.internal("web/labels").text
     unique = sorted(set(iris))
     for start in range(0, len(unique), LABEL_BATCH):
-        for row in store.select(with_values(text, "x", unique[start:start + LABEL_BATCH])):
+        for row in queries.select(store, "web/labels", iris={"x": unique[start:start + LABEL_BATCH]}):
             found.setdefault(row["x"].value, {}).setdefault(row["key"].value, []).append(row["value"])
     out: dict[str, str] = {}
     for iri, keys in found.items():
@@ -213,8 +187,8 @@ def _rank(prop: str) -> int:
 def describe(store: Store, iri: str, base: str, limit: int = MAX_STATEMENTS) -> Entity:
     """Everything the KB says about ``iri``; ``NotFound`` when no statement mentions it."""
     check_iri(iri)
-    out_rows = _rows(store, "web/entity-out", iri, limit)
-    in_rows = _rows(store, "web/entity-in", iri, limit)
+    out_rows = queries.select(store, "web/entity-out", {"iri": iri}, limit=limit)
+    in_rows = queries.select(store, "web/entity-in", {"iri": iri}, limit=limit)
     if not out_rows.rows and not in_rows.rows:
         raise NotFound(f"the KB has no statement about <{iri}>")
     named = {iri}
@@ -274,17 +248,15 @@ class OntologyTerm:
 
 def ontology_terms(store: Store) -> list[OntologyTerm]:
     """The classes, properties, schemes and concepts of the ontology graph, by kind then name."""
-    rows = store.select(queries.internal("web/ontology").text)
     ns = str(MAKB)
     terms: dict[str, OntologyTerm] = {}
-    for row in rows:
-        iri = row["term"].value
+    for row in queries.rows(store, "web/ontology"):
+        iri = row["term"]
         if not iri.startswith(ns) or iri in terms:
             continue
         name = iri[len(ns):]
-        terms[iri] = OntologyTerm(iri, name, row["kind"].value, row["label"].value if "label" in row else name,
-                                  row["comment"].value if "comment" in row else None,
-                                  row["scheme"].value if "scheme" in row else None)
+        terms[iri] = OntologyTerm(iri, name, row["kind"], row.get("label", name), row.get("comment"),
+                                  row.get("scheme"))
     order = {"class": 0, "property": 1, "scheme": 2, "concept": 3}
     return sorted(terms.values(), key=lambda t: (order.get(t.kind, 9), t.scheme or "", t.name.lower()))
 

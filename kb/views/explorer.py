@@ -289,8 +289,7 @@ def explore(store: Store, filters: Filters, base: str, cap: int, memo: Memo = _n
 
 def country_names(store: Store) -> list[str]:
     """The name of every country the KB knows, sorted."""
-    rows = store.select(queries.internal("web/countries").text)
-    return sorted({r["name"].value for r in rows if "name" in r})
+    return sorted({r["name"] for r in queries.rows(store, "web/countries") if "name" in r})
 
 
 def partner_graphml(store: Store, G: nx.Graph | None = None) -> bytes:
