@@ -68,6 +68,9 @@ _UNIT_RE = re.compile(r"\b(?:unit|office|bureau|division|department|section|secr
 _NULL_PARTIES = {"", "-", "--", "n/a", "na", "none", "tbd", "tbc", "nil", "not applicable", "to be determined"}
 _CO_RE = re.compile(r"^(?:(?P<org>[A-Z][A-Za-z]{1,11})\s+)?(?:CO|Country\s+Office)"
                     r"(?:\s+(?:in|of|for)?\s*(?P<country>[A-Z][\w .'-]{2,60}))?$")
+#: "UNDP Cambodia", "UNDP in Cambodia", "UNDP Cambodia Country Office", "UNDP Cambodia CO"
+_ORG_COUNTRY_RE = re.compile(r"^(?P<org>[A-Z][A-Za-z-]{1,11})\s+(?:in\s+)?(?P<country>[A-Z][\w .'-]{2,60}?)"
+                             r"(?:\s+(?:CO|Country\s+Office))?$")
 _AND_SPLIT = re.compile(r"\s+(?:and|&)\s+|\s*&\s*", re.I)
 
 
@@ -180,7 +183,13 @@ class Resolver:
             return self.country_office_of, country_of(name) or name
         m = _CO_RE.match(name)
         if not m:
-            return None
+            m = _ORG_COUNTRY_RE.match(name)
+            if not m or not country_of(m.group("country")):
+                return None
+            parent = self._lookup(m.group("org"))
+            if parent is None or parent.org_type == "unit":
+                return None
+            return m.group("org"), country_of(m.group("country")) or m.group("country")
         org = m.group("org") or self.country_office_of
         country = country_of(m.group("country")) if m.group("country") else self.country
         if not org or not country:
@@ -220,9 +229,7 @@ class Resolver:
         return self.record(ref)
 
     def _mint_office(self, org: str, country: str, printed: str) -> OrgRef:
-        parent = self._lookup(org)
-        ref = self.registry.mint(f"{org} {country} Country Office", type_hint="unit", country=country)
-        return dataclasses.replace(ref, name=printed, parent=parent.iri if parent else None)
+        return mint_country_office(self.registry, org, country, printed)
 
     def _mint(self, printed: str, type_hint: str | None, scope: OrgRef | None = None) -> OrgRef:
         office = self._country_office(re.sub(r"^the\s+", "", printed, flags=re.I))
@@ -385,6 +392,39 @@ class Resolver:
     @staticmethod
     def _org_party(text: str, ref: OrgRef) -> Party:
         return Party(text=text, kind="unit" if ref.org_type == "unit" else "organisation", organisation=ref)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def office_label(org: str, country: str) -> str:
+    """The canonical name of an organisation's office in a country: "UNDP Cambodia Country Office"."""
+    return f"{org} {country} Country Office"
+
+
+def mint_country_office(registry: Registry, org: str, country: str, printed: str | None = None) -> OrgRef:
+    """The minted country office of ``org`` in ``country``: IRI from the slug of its canonical name, a unit of
+    ``org`` (the one minting rule for offices the registry lacks)."""
+    parent = registry.lookup(org)
+    short = (parent.acronym or org) if parent else org
+    ref = registry.mint(office_label(short, country), type_hint="unit", country=country)
+    return dataclasses.replace(ref, name=printed or ref.name, parent=parent.iri if parent else None)
+
+
+def resolve_org(name: str, registry: Registry, *, country: str | None = None, office_of: str | None = None,
+                findings: list[Finding] | None = None) -> OrgRef:
+    """The organisation a name as printed means: the registry's entry, or a minted one (``known=False``).
+
+    ``country`` is the document's country: "UNDP CO" on a Cambodia page is the UNDP Cambodia country
+    office.  ``office_of`` names the organisation a bare country name or "CO" belongs to (UNDP on ERC
+    pages).  Country offices the registry lacks are minted as units of their organisation with the
+    canonical name "<ORG> <Country> Country Office", whatever the printed form ("UNDP Cambodia",
+    "UNDP in Cambodia", "UNDP Country Office in Cambodia"); other names get the slug of the name.
+    An "unknown-organisation" finding is added to ``findings`` when given.
+    """
+    resolver = Resolver(registry, findings if findings is not None else [], country=country,
+                        country_office_of=office_of)
+    return resolver.resolve(name)
 
 
 _UNIT_TYPE_RE = re.compile(r"\b(?:unit|bureau|division|department|section|office|secretariat|desk|cell|team)\b", re.I)
