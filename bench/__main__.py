@@ -22,19 +22,20 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import report
-from bench.generate import GENERATOR_VERSION, generate, load_manifest
-from bench.measure import machine, percentile
-from bench.phases import MB, Run, analyses, build, canned_texts, is_grouped, pipeline, queries_in_process
-from bench.report import Figure, Target
-from bench.worker import run_tasks
+from bench.corpus.generate import GENERATOR_VERSION, default_corpus_dir, generate, load_manifest
+from bench.run import report
+from bench.run.measure import machine, percentile
+from bench.run.phases import MB, Run, analyses, build, canned_texts, is_grouped, pipeline, queries_in_process
+from bench.run.report import Figure, Target
+from bench.run.web import web_phase
+from bench.run.worker import run_tasks
 
 BENCH_DIR = Path(__file__).resolve().parent
 
 
-def corpus_for(evaluations: int, seed: int, corpus_dir: Path | None, log: object = print) -> Path:
+def corpus_for(evaluations: int, seed: int, corpus_dir: Path | None) -> Path:
     """The corpus directory for (N, seed): reused when its manifest matches, else generated."""
-    out = corpus_dir or BENCH_DIR / "corpus" / f"n{evaluations}-s{seed}"
+    out = corpus_dir or default_corpus_dir(evaluations, seed)
     try:
         m = load_manifest(out)
         if m.get("generator") == GENERATOR_VERSION and m["evaluations"] == evaluations and m["seed"] == seed \
@@ -111,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      epilog="example: python -m bench --evaluations 1000")
     parser.add_argument("--evaluations", "-n", type=int, default=100, help="corpus size (default 100)")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
-    parser.add_argument("--corpus", type=Path, help="corpus directory (default bench/corpus/n<N>-s<SEED>)")
+    parser.add_argument("--corpus", type=Path, help="corpus directory (default bench/.corpus/n<N>-s<SEED>)")
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "RESULTS.md", help="results file to update")
     parser.add_argument("--work", type=Path, help="scratch directory (default: a temporary one, removed after)")
     parser.add_argument("--reps", type=int, default=20, help="most timed runs of one query (default 20)")
@@ -167,7 +168,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 attempt("rdflib comparison",
                         lambda: rdflib_phase(run, figs, load_timeout=max(1800.0, args.task_timeout)))
             if not args.skip_web:
-                from bench.web import web_phase
                 attempt("web", lambda: web_phase(run, seconds=args.web_seconds, clients=args.clients))
         load = "/".join(f"{x:.1f}" for x in os.getloadavg())
         run.notes.append(f"whole benchmark run: {time.perf_counter() - started:,.0f} s; load average at the start "

@@ -1,10 +1,12 @@
-"""The benchmark keeps working: the corpus generator and an end-to-end run at 100 evaluations.
+"""The benchmark keeps working: the corpus generator (at 100 evaluations), an end-to-end run on a
+small corpus, and a package without import cycles.
 
 Behaviour only: nothing here asserts a timing.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -12,15 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from bench import report
-from bench.generate import generate, load_manifest
-from bench.measure import percentile, repeat
+from bench.corpus.generate import generate, load_manifest
+from bench.run import report
+from bench.run.measure import percentile, repeat
 from kb import ingest
 from kb.registry import Registry
 from kb.settings import PROJECT_ROOT
 
 SEED = 6
 EVALUATIONS = 100
+#: the end-to-end run's corpus: every phase and every row, on a few documents
+RUN_EVALUATIONS = 10
 STATUSES = {"Completed", "Initiated", "Not Initiated", "No Longer Applicable", "Overdue", "Overdue-Initiated"}
 
 
@@ -28,6 +32,13 @@ STATUSES = {"Completed", "Initiated", "Not Initiated", "No Longer Applicable", "
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("corpus")
     generate(EVALUATIONS, SEED, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("small-corpus")
+    generate(RUN_EVALUATIONS, SEED, out)
     return out
 
 
@@ -166,14 +177,14 @@ FIGURE_ROWS = (
 
 
 @pytest.mark.server
-def test_benchmark_runs_end_to_end(corpus: Path, tmp_path: Path) -> None:
+def test_benchmark_runs_end_to_end(small_corpus: Path, tmp_path: Path) -> None:
     from kb.queries import all_queries
 
     out = tmp_path / "RESULTS.md"
     proc = subprocess.run(
-        [sys.executable, "-m", "bench", "--evaluations", str(EVALUATIONS), "--seed", str(SEED),
-         "--corpus", str(corpus), "--out", str(out), "--work", str(tmp_path / "work"), "--quick",
-         "--web-seconds", "2", "--task-timeout", "120"],
+        [sys.executable, "-m", "bench", "--evaluations", str(RUN_EVALUATIONS), "--seed", str(SEED),
+         "--corpus", str(small_corpus), "--out", str(out), "--work", str(tmp_path / "work"), "--quick",
+         "--web-seconds", "1", "--task-timeout", "120"],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     table = proc.stdout
@@ -188,6 +199,55 @@ def test_benchmark_runs_end_to_end(corpus: Path, tmp_path: Path) -> None:
         if line.startswith(("corpus:", "parse: throughput", "build: makb build wall", "web: throughput")):
             assert "n/a" not in line, line
     results = out.read_text(encoding="utf-8")
-    assert "## 100 evaluations" in results and "Machine: " in results and "pyoxigraph" in results
+    assert f"## {RUN_EVALUATIONS} evaluations" in results and "Machine: " in results and "pyoxigraph" in results
     assert "| build: makb build wall time |" in results
     assert "makb build reported failed documents" not in results
+
+
+# ---------------------------------------------------------------------------------------------- layout
+
+BENCH = PROJECT_ROOT / "bench"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PROJECT_ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _bench_imports(tree: ast.AST, modules: set[str]) -> set[str]:
+    """The bench modules a module imports anywhere (top level, in functions, under TYPE_CHECKING)."""
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name in modules)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for a in node.names:
+                sub = f"{node.module}.{a.name}"
+                if sub in modules:
+                    out.add(sub)
+                elif node.module in modules:
+                    out.add(node.module)
+    return out
+
+
+def test_bench_modules_have_a_docstring_and_no_import_cycle() -> None:
+    trees = {_module_name(p): ast.parse(p.read_text(encoding="utf-8")) for p in sorted(BENCH.rglob("*.py"))}
+    assert {"bench.corpus.model", "bench.corpus.generate", "bench.run.phases", "bench.run.worker"} <= set(trees)
+    for name, tree in trees.items():
+        doc = ast.get_docstring(tree)
+        assert doc and doc.splitlines()[0].strip(), f"{name} has no docstring"
+    graph = {name: _bench_imports(tree, set(trees)) - {name} for name, tree in trees.items()}
+    assert "bench.corpus.model" in graph["bench.corpus.newsgen"]
+    assert "bench.run.measure" in graph["bench.run.worker"]
+
+    def cycle_from(start: str, path: list[str]) -> list[str] | None:
+        for nxt in sorted(graph[start]):
+            if nxt in path:
+                return [*path[path.index(nxt):], nxt]
+            found = cycle_from(nxt, [*path, nxt])
+            if found:
+                return found
+        return None
+
+    for name in graph:
+        assert cycle_from(name, [name]) is None, " -> ".join(cycle_from(name, [name]) or [])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from bench.generate import generate
+from bench.corpus.generate import generate
 from kb.build import PARALLEL_MIN_DOCUMENTS, build
 from kb.registry import Registry
 from kb.store import OxigraphStore

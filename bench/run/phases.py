@@ -1,6 +1,6 @@
 """The in-process benchmark phases: parsing, mapping and loading, ``makb build``, canned queries, analyses.
 
-Each phase returns ``Figure`` rows (``bench.report``) and leaves what later phases need in ``Run``.
+Each phase returns ``Figure`` rows (``bench.run.report``) and leaves what later phases need in ``Run``.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from bench.measure import disk_usage, percentile, timed
-from bench.report import Figure, Target
-from bench.worker import Outcome, run_tasks
+from bench.run.measure import disk_usage, percentile, timed
+from bench.run.report import Figure, Target
+from bench.run.worker import Outcome, run_tasks
 
 #: the ingest time stamped into every benchmark graph, so runs are comparable
 FIXED_NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -109,14 +110,14 @@ def pipeline(run: Run) -> list[Figure]:
         pending, pending_n = [], 0
 
     for path in files:
-        dt, src = timed(lambda p=path: ingest.read(p))
+        dt, src = timed(partial(ingest.read, path))
         t_read += dt
         size += src.size
         try:
-            dt, doc = timed(lambda s=src: ingest.parse_text(s.text, s.source, registry))
+            dt, doc = timed(partial(ingest.parse_text, src.text, src.source, registry))
             t_parse += dt
             _count_recall(doc, entries.get(path.name, {}), found, expected)
-            dt, dg = timed(lambda d=doc, s=src: map_document(d, s, registry, FIXED_NOW))
+            dt, dg = timed(partial(map_document, doc, src, registry, FIXED_NOW))
             t_map += dt
         except Exception as exc:  # a parser or mapping failure is a finding of the benchmark, not a crash
             failed += 1
@@ -137,7 +138,7 @@ def pipeline(run: Run) -> list[Figure]:
     ours = OxigraphStore(ours_dir)
     for path, graphs in batches:
         data = path.read_bytes()
-        dt, _ = timed(lambda d=data, g=graphs, st=ours: st.add_graphs(d, g, bulk=True))
+        dt, _ = timed(partial(ours.add_graphs, data, graphs, bulk=True))
         t_ours += dt
     t0 = time.perf_counter()
     ours.close()            # flushes: part of the load
@@ -150,7 +151,7 @@ def pipeline(run: Run) -> list[Figure]:
     raw = ox.Store(str(raw_dir))
     for path, _ in batches:
         data = path.read_bytes()
-        dt, _ = timed(lambda d=data, st=raw: st.bulk_load(d, format=ox.RdfFormat.N_QUADS))
+        dt, _ = timed(partial(raw.bulk_load, data, format=ox.RdfFormat.N_QUADS))
         t_raw += dt
     dt, _ = timed(raw.flush)
     t_raw += dt
@@ -247,18 +248,6 @@ def canned_texts() -> dict[str, str]:
 
 def is_grouped(text: str) -> bool:
     return "group by" in " ".join(text.lower().split())
-
-
-def consume_raw(result: Any) -> int:
-    """Pull every row (every value) out of a raw pyoxigraph result; the count."""
-    if isinstance(result, ox.QueryBoolean):
-        return int(bool(result))
-    n = 0
-    for item in result:
-        if isinstance(item, ox.QuerySolution):
-            tuple(item)
-        n += 1
-    return n
 
 
 def _spec(run: Run, backend: str, tasks: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:

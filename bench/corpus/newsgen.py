@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bench import wordlists as w
+from bench.corpus import wordlists as w
+from bench.corpus.model import NBSP, Org
 
-if TYPE_CHECKING:
-    from bench.generate import Org
-
-NBSP = "\u00a0"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 ORDINALS = ("1st", "2nd", "3rd", "4th", "5th")
 

@@ -1,4 +1,4 @@
-"""Measuring helpers: percentiles, repeated timings, process memory, disk usage, the machine."""
+"""Measuring helpers: percentiles, repeated timings, result consumption, process memory, disk usage, the machine."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -69,11 +71,24 @@ def repeat(fn: Callable[[], Any], reps: int, budget: float, warmup: int = 1, min
     return t
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+def timed(fn: Callable[[], T]) -> tuple[float, T]:
     """(seconds, result) of one call."""
     t0 = time.perf_counter()
     out = fn()
     return time.perf_counter() - t0, out
+
+
+def consume_raw(result: Any) -> int:
+    """Pull every row (every value) out of a raw pyoxigraph result; the count (an ASK answer: 0 or 1).
+
+    Duck-typed, so that this module does not load pyoxigraph into the rdflib worker's memory."""
+    if not hasattr(result, "__iter__"):     # QueryBoolean
+        return int(bool(result))
+    n = 0
+    for item in result:                     # QuerySolution (its values) or Triple (its terms)
+        tuple(item)
+        n += 1
+    return n
 
 
 # ---------------------------------------------------------------------------------------------- memory
@@ -114,11 +129,6 @@ def process_tree(pid: int) -> list[int]:
 def tree_rss_kib(pid: int) -> int:
     """Current resident memory of a process and its descendants, KiB."""
     return sum(_status_kib(p, "VmRSS") for p in process_tree(pid))
-
-
-def tree_hwm_kib(pid: int) -> int:
-    """Sum of the peak resident memory (VmHWM) of a process and its living descendants, KiB."""
-    return sum(_status_kib(p, "VmHWM") for p in process_tree(pid))
 
 
 class RssSampler:

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from bench.measure import RssSampler, percentile
-from bench.phases import MB, Run, canned_texts, makb_command
-from bench.report import Figure, Target
+from bench.run.measure import RssSampler, percentile
+from bench.run.phases import MB, Run, canned_texts, makb_command
+from bench.run.report import Figure, Target
 
 HOST = "127.0.0.1"
 SPARQL_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, */*;q=0.1"

@@ -2,7 +2,7 @@
 
 pyoxigraph cannot cancel a running query, and some queries or analyses may take far longer
 at scale than the benchmark can wait; rdflib also holds its data in its own memory, measured
-apart.  ``python -m bench.worker SPEC.json START`` opens the backend named in the spec, prints
+apart.  ``python -m bench.run.worker SPEC.json START`` opens the backend named in the spec, prints
 ``{"event": "ready", ...}``, then runs the spec's tasks from index ``START`` on and prints one
 JSON line per task with its timings (seconds) or its error.
 
@@ -25,6 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.run.measure import consume_raw
+
+#: the project root, where the worker process starts (so that ``bench`` and ``kb`` import)
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 #: a task slower than this (seconds per run) is not repeated
 SLOW = 10.0
 
@@ -102,8 +106,6 @@ class _Oxigraph:
         return {"triples": len(self.store.raw)}
 
     def task(self, task: dict[str, Any]) -> tuple[Callable[[], Any], dict[str, Any]]:
-        from bench.phases import consume_raw
-
         kind, name = task["kind"], task["name"]
         if kind == "ours":
             return (lambda: self.store.query(task["text"])), {}
@@ -160,7 +162,12 @@ class _Rdflib:
             result = self.ds.query(task["text"])
             if result.type == "ASK":
                 return int(bool(result.askAnswer))
-            return sum(1 for row in result if tuple(row) is not None)
+            n = 0
+            for row in result:
+                if isinstance(row, tuple):   # a SELECT row or a CONSTRUCT triple: pull every value
+                    tuple(row)
+                n += 1
+            return n
         return run, {}
 
 
@@ -212,9 +219,9 @@ def run_tasks(spec: dict[str, Any], work: Path, timeout: float, ready_timeout: f
         launch += 1
         path = work / f"worker-{spec['backend']}-{launch}.json"
         path.write_text(json.dumps({**spec, "tasks": pending}), encoding="utf-8")
-        proc = subprocess.Popen([sys.executable, "-m", "bench.worker", str(path), "0"],
+        proc = subprocess.Popen([sys.executable, "-m", "bench.run.worker", str(path), "0"],
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                cwd=Path(__file__).resolve().parent.parent)
+                                cwd=PROJECT_ROOT)
         lines: queue.Queue[str | None] = queue.Queue()
 
         def pump(p: subprocess.Popen[str] = proc, q: queue.Queue[str | None] = lines) -> None:

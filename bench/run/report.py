@@ -10,7 +10,7 @@ RESULTS_HEADER = """# Benchmark results
 
 Produced by `python -m bench --evaluations N` (what it measures: `python -m bench --help`):
 one section per corpus size, replaced when the benchmark is run again at that size.
-Corpora come from `python -m bench.generate --evaluations N --seed 1` (deterministic).
+Corpora come from `python -m bench.corpus.generate --evaluations N --seed 1` (deterministic).
 
 Columns: **rdflib / ours** is the speed-up over rdflib's in-memory `Dataset` on the same
 data in the same run (above 1: we are faster); **ours / raw** is the overhead over raw
@@ -97,7 +97,7 @@ COLUMNS = ("Figure", "Value", "Target", "rdflib / ours", "ours / raw", "Result")
 
 
 def rows(figures: list[Figure]) -> list[tuple[str, ...]]:
-    out = []
+    out: list[tuple[str, ...]] = []
     for f in figures:
         value = fmt_value(f.value, f.unit)
         if f.note:

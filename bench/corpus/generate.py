@@ -1,6 +1,6 @@
 """A deterministic synthetic corpus in the three real input formats, for benchmarks at scale.
 
-``python -m bench.generate --evaluations N --seed S --out DIR`` writes
+``python -m bench.corpus.generate --evaluations N --seed S --out DIR`` writes
 
 - ``DIR/documents/``: one text file per document: ERC management-response pages
   (about four in five evaluations), management-response documents (the others) and news
@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import wordlists as w
-from bench.newsgen import news_release
+from bench.corpus import wordlists as w
+from bench.corpus.model import NBSP, Evaluation, Org
+from bench.corpus.newsgen import news_release
 from kb.registry import load_registry
 
-NBSP = "\u00a0"
+#: where a corpus is written when no directory is given (ignored by git)
+CORPUS_ROOT = Path(__file__).resolve().parent.parent / ".corpus"
 #: bumped whenever the output changes, so that stale corpora are regenerated
 GENERATOR_VERSION = 2
 #: share of evaluations published as ERC pages (the rest are management-response documents)
@@ -39,13 +41,6 @@ GROUPED_SHARE = 0.05
 FIRST_YEAR, LAST_YEAR = 2010, 2026
 #: key-action count 0..5 per recommendation -> weight
 KA_WEIGHTS = (18, 30, 24, 14, 9, 5)
-
-
-@dataclass(frozen=True)
-class Org:
-    name: str
-    acronym: str | None
-    registry: bool = False
 
 
 @dataclass
@@ -129,17 +124,6 @@ def _ym(year: int, month: int) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------------------------------------- evaluations
-
-
-@dataclass
-class Evaluation:
-    serial: int
-    country: str
-    title: str
-    authority: Org
-    partner: Org
-    year: int
-    people: list[str]
 
 
 def evaluation(rng: random.Random, serial: int, countries: list[str], authorities: dict[str, Org],
@@ -376,17 +360,22 @@ def _totals(entries: list[dict[str, Any]]) -> dict[str, int]:
     return totals
 
 
+def default_corpus_dir(evaluations: int, seed: int) -> Path:
+    """Where the corpus of (N, seed) goes when no directory is given: ``bench/.corpus/n<N>-s<SEED>``."""
+    return CORPUS_ROOT / f"n{evaluations}-s{seed}"
+
+
 def load_manifest(out: str | Path) -> dict[str, Any]:
     return json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.corpus.generate", description=__doc__.split("\n\n")[0])
     parser.add_argument("--evaluations", "-n", type=int, default=100, help="number of evaluations (default 100)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--out", help="output directory (default: bench/corpus/n<N>-s<SEED>)")
+    parser.add_argument("--out", help="output directory (default: bench/.corpus/n<N>-s<SEED>)")
     args = parser.parse_args(argv)
-    out = Path(args.out) if args.out else Path(__file__).parent / "corpus" / f"n{args.evaluations}-s{args.seed}"
+    out = Path(args.out) if args.out else default_corpus_dir(args.evaluations, args.seed)
     if args.evaluations < 1:
         parser.error("--evaluations must be at least 1")
     manifest = generate(args.evaluations, args.seed, out)

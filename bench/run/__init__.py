@@ -1,0 +1,1 @@
+"""The benchmark runner's parts: phases, the worker process, the HTTP phase, measuring and reporting."""
