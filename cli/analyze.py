@@ -220,6 +220,7 @@ def cmd_analyze(ctx: Any, args: argparse.Namespace) -> int:
 def export(ctx: Any, args: argparse.Namespace) -> bytes:
     """``makb export --format graphml|gexf|nodelink --graph partners|partners-rollup|kg``."""
     name = args.graph or "partners"
+    G: nx.Graph[str]
     if name == "kg":
         G = knowledge_graph(ctx.store)
     elif name in GRAPH_NAMES:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kb import settings as settings_mod
+
+if TYPE_CHECKING:   # imported on demand at run time: most commands never open a store
+    from kb.registry import Registry
+    from kb.store import Store
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
 
@@ -32,16 +36,16 @@ class Context:
         self.settings = settings_mod.load(overrides)
         if args.store and not args.endpoint:
             self.settings["MAKB_ENDPOINT"] = None  # an explicit --store wins over $MAKB_ENDPOINT
-        self._store = None
+        self._store: Store | None = None
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
         if self._store is None:
             from kb.store import open_store
             self._store = open_store(self.settings)
         return self._store
 
-    def registry(self) -> Any:
+    def registry(self) -> Registry:
         from kb.registry import load_registry
         return load_registry(self.settings["MAKB_REGISTRY"], self.settings["MAKB_BASE_IRI"])
 

@@ -41,8 +41,9 @@ def scalar_copy(G: nx.Graph) -> nx.Graph:
     H = G.__class__()
     H.graph.update(_scalars(G.graph))
     H.add_nodes_from((n, _scalars(d)) for n, d in G.nodes(data=True))
-    if G.is_multigraph():
-        H.add_edges_from((u, v, k, _scalars(d)) for u, v, k, d in G.edges(keys=True, data=True))
+    if isinstance(G, nx.MultiGraph) and isinstance(H, nx.MultiGraph):
+        for u, v, k, d in G.edges(keys=True, data=True):
+            H.add_edge(u, v, key=k, **_scalars(d))
     else:
         H.add_edges_from((u, v, _scalars(d)) for u, v, d in G.edges(data=True))
     return H

@@ -247,7 +247,7 @@ def partner_graph(store: Store, rollup: bool = False, kinds: Iterable[str] | Non
         for iri in orgs:
             if top_of(iri, orgs) != iri:
                 merged[top_of(iri, orgs)].add(iri)
-    G = nx.Graph(name="partners", rollup=rollup, kinds=sorted(wanted), country=country, year=year)
+    G: nx.Graph[str] = nx.Graph(name="partners", rollup=rollup, kinds=sorted(wanted), country=country, year=year)
     for n in sorted(nodes):
         G.add_node(n, **_node_attrs(n, orgs), members=sorted(merged.get(n, ())))
     for (a, b) in sorted(edges):
@@ -294,7 +294,7 @@ def knowledge_graph(store: Store) -> nx.MultiDiGraph:
             numbers[node].append(r["value"])
     files = graph_files(store)
 
-    G = nx.MultiDiGraph(name="kg")
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="kg")
     for node in sorted(types):
         kind = next(t for t in KG_TYPES if t in types[node])
         G.add_node(node, type=kind, label=_kg_label(node, kind, labels[node], numbers[node]))

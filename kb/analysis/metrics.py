@@ -77,7 +77,7 @@ def centrality(G: nx.Graph, pivots: int | None = None) -> dict[str, dict[str, An
     if G.number_of_nodes() == 0:
         return {}
     U = _undirected(G)
-    simple = nx.Graph(U)
+    simple: nx.Graph[str] = nx.Graph(U)
     degree = nx.degree_centrality(simple)
     n = simple.number_of_nodes()
     if pivots is None:
@@ -119,7 +119,7 @@ def communities(G: nx.Graph, seed: int = 42, resolution: float = 1.0) -> list[li
 
 def _collapse(G: nx.Graph) -> nx.Graph:
     """A simple undirected graph with the parallel edges of ``G`` summed into ``weight``."""
-    H = nx.Graph()
+    H: nx.Graph[str] = nx.Graph()
     H.add_nodes_from(sorted(G.nodes))
     for u, v, data in sorted(G.edges(data=True), key=lambda e: (e[0], e[1])):
         a, b = sorted((u, v))

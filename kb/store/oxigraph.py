@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -113,7 +113,8 @@ class OxigraphStore(Store):
             return self._store.dump(format=rdf_format, from_graph=ox.NamedNode(graph)) or b""
         if quads:
             return self._store.dump(format=rdf_format) or b""
-        triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # a CONSTRUCT always answers triples
+        triples = cast(ox.QueryTriples, self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"))
         return ox.serialize(triples, format=rdf_format) or b""
 
     def flush(self) -> None:
@@ -125,6 +126,10 @@ class OxigraphStore(Store):
             with contextlib.suppress(OSError, RuntimeError):   # RuntimeError: a read-only store
                 self._store.flush()
         self._store = None  # type: ignore[assignment]
+
+
+#: marks a term not converted yet (``None`` is a real value: an unbound variable)
+_UNSEEN = Term("unseen", "")
 
 
 def convert_result(res: Any, limit: int | None) -> QueryResult:
@@ -141,15 +146,15 @@ def convert_result(res: Any, limit: int | None) -> QueryResult:
             if limit is not None and len(rows) >= limit:
                 truncated = True
                 break
-            row = []
+            row: list[Term | None] = []
             for t in sol:
-                term = seen.get(t, seen)
-                if term is seen:
+                term = seen.get(t, _UNSEEN)
+                if term is _UNSEEN:
                     term = seen[t] = to_term(t)
                 row.append(term)
             rows.append(tuple(row))
         return SelectResult(vars_, rows, truncated)
-    triples = []
+    triples: list[ox.Triple] = []
     truncated = False
     for t in res:
         if limit is not None and len(triples) >= limit:

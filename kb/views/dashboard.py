@@ -206,7 +206,7 @@ def _status_bars(counts: list[tuple[str, int]]) -> tuple[list[Bar], float]:
 
 def _months(first: str, last: str) -> list[str]:
     y, m = int(first[:4]), int(first[5:7])
-    out = []
+    out: list[str] = []
     while f"{y:04d}-{m:02d}" <= last and len(out) < MAX_MONTHS:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
