@@ -1,12 +1,12 @@
-"""The commitment dashboard: key actions by status, what is overdue on an as-of date,
-and scorecards per organisation, unit and person, filtered by country and evaluation.
+"""The commitment dashboard's page model: key actions by status, overdue, scorecards, charts.
 
-Key actions are read with a few flat queries (``web-dashboard-*.rq``), fast on
-a KB of a million triples, into ``kb.analysis.scorecard.Action`` records, and the
-tallies follow the scorecard's definitions (overdue: due period ended before
+Key actions are read with a few flat queries (``internal/web/dashboard-*.rq``),
+fast on a KB of a million triples, into ``kb.analysis.scorecard.Action``
+records, filtered by country and evaluation, and tallied per organisation, unit
+and person with the scorecard's definitions (overdue: due period ended before
 the as-of date and status not terminal; completion rate: Completed / (actions -
-No Longer Applicable)), applied to the filtered actions.  The charts are laid out here as
-plain geometry (bars and their labels), which a template draws as SVG.
+No Longer Applicable)).  The charts are laid out here as plain geometry (bars
+and their labels), which a template draws as SVG.
 """
 
 from __future__ import annotations
