@@ -1,7 +1,8 @@
 """Partner and commitment analyses: networkx graphs built from SPARQL results.
 
-Everything here reads the KB through ``Store.select`` only (embedded Oxigraph or
-a remote endpoint alike) and never re-reads documents.  Graphs are built in a
+Everything here reads the KB through the rows of its own queries
+(``kb.queries.rows`` over ``kb/queries/internal/analysis/*.rq``, embedded Oxigraph
+or a remote endpoint alike) and never re-reads documents.  Graphs are built in a
 sorted, deterministic order, so the same KB gives the same results anywhere.
 
 Graphs (``kb.analysis.graphs``)

@@ -1,16 +1,10 @@
 """The store interface every backend implements, and the RDF formats it reads and writes.
 
-- ``OxigraphStore(path)``: the embedded Oxigraph store on disk (the default,
-  ``.makb/store`` under the working directory; ``--store`` / ``MAKB_STORE``);
-- ``OxigraphStore(None)``: in memory, for tests and one-off runs;
-- ``RemoteStore(query_url, ...)``: any SPARQL 1.1 endpoint (Query, Update and,
-  where offered, the Graph Store Protocol), e.g. an Oxigraph server, Fuseki,
-  GraphDB, Virtuoso.  Queries see the union of all graphs: start Oxigraph with
-  ``--union-default-graph`` (Fuseki: ``tdb2:unionDefaultGraph true``).
-
-Every document lives in its own named graph, and loading a document's graph
-replaces the old one atomically: readers see the old graph or the new one,
-never a mix, and a crash leaves one of the two.
+``Store`` is what the rest of the library sees (``kb.store.oxigraph`` and
+``kb.store.remote`` implement it): queries over the union of all graphs, and
+writes that replace a named graph atomically, so readers see the old graph or
+the new one, never a mix.  Terms cross between pyoxigraph and the
+store-independent ``kb.store.results.Term`` through ``to_term``/``from_term``.
 """
 
 from __future__ import annotations
