@@ -1,14 +1,23 @@
 """Records -> RDF triples: the only module that knows ontology terms.
 
-Every document becomes one named graph that also carries its own provenance
-(source, content hash, parser version, ingest time).  IRIs are deterministic:
-the same document always yields the same IRIs, so a newer version of the same
-ERC page (same evaluation) maps to the same graph and replaces it.
+One fact, one place.  Every document becomes one named graph holding only what
+that document says (its evaluation or news release, recommendations, key
+actions, mentions with the text as printed, evidence) and its own provenance
+(source, content hash, parser version, ingest time).  The shared entities it
+links to (organisations and units outside the registry, people, posts, places,
+projects, partnerships) are described once, in the entities graph the build
+maintains: the first document that names one describes it; each document graph
+lists the shared entities it refers to (``dcterms:references``), so the build
+can remove an entity no document refers to any more.  Facts about a shared
+project or partnership (funders, parties, places) sit in the entities graph,
+and each document that states one keeps the statement with its sentence
+(``rdf:Statement``) in its own graph.  IRIs are deterministic: the same
+document always yields the same IRIs, so a newer version of the same ERC page
+(same evaluation) maps to the same graph and replaces it.
 """
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -32,6 +41,7 @@ from kb.model import (
     RecommendationRecord,
 )
 from kb.registry import TYPE_CONCEPTS, Registry, slugify
+from kb.text.dates import period_end
 from kb.vocab import acceptance_concept, status_concept
 
 
@@ -91,21 +101,25 @@ def typed_date(text: str | None) -> Literal | None:
     return None
 
 
-def period_end(text: str | None) -> str | None:
-    """The last day of a date, month or year, as 'YYYY-MM-DD'."""
-    if not text or typed_date(text) is None:
-        return None
-    if len(text) == 10:
-        return text
-    if len(text) == 7:
-        y, m = int(text[:4]), int(text[5:])
-        return f"{text}-{calendar.monthrange(y, m)[1]:02d}"
-    return f"{text}-12-31"
+def entities_graph(base: str) -> str:
+    """The named graph of the shared entities (maintained by the build)."""
+    return f"{base}graph/entities"
+
+
+#: predicates of the facts about shared projects and partnerships that documents state: kept in
+#: the entities graph while some document graph holds the statement (``rdf:Statement``) of it
+STATED_PREDICATES = ("funder", "implementer", "consortiumMember", "location", "party")
+
+
+@lru_cache(maxsize=8)
+def _registry_iris(registry: Registry) -> frozenset[str]:
+    """Every subject the registry graph describes (never described again by a document)."""
+    return frozenset(str(s) for s in registry.graph.subjects())
 
 
 @dataclass
 class DocumentGraph:
-    """The triples of one document's named graph."""
+    """The triples of one document's named graph, and the shared entities it introduces."""
 
     iri: str
     kind: str
@@ -114,6 +128,10 @@ class DocumentGraph:
     triples: list[Triple] = field(default_factory=list)
     #: key action IRI -> status concept IRI, for status history
     statuses: dict[str, str] = field(default_factory=dict)
+    #: shared entity IRI -> its description, as the first document naming it would write it
+    entities: dict[str, list[Triple]] = field(default_factory=dict)
+    #: facts about shared entities this document states (kept in the entities graph)
+    stated: list[Triple] = field(default_factory=list)
 
 
 class _Builder:
@@ -121,14 +139,44 @@ class _Builder:
         self.base = base
         self.registry = registry
         self.triples: list[Triple] = []
-        self._seen_orgs: set[str] = set()
+        #: shared entity IRI -> description (first document wins; the build keeps one)
+        self.entities: dict[str, list[Triple]] = {}
+        self.stated: list[Triple] = []
+        #: shared entities (and registry entries) this document refers to, in order of first use
+        self.refs: dict[str, None] = {}
+        self._registry = _registry_iris(registry)
         self._seen: set[tuple[str, str, str]] = set()
+        self._into: list[Triple] | None = None   # while describing a shared entity: its triples
+        self.graph = ""                          # the document graph's IRI
 
     def add(self, s: str, p: object, o: NamedNode | Literal | str | None) -> None:
         if o is None:
             return
         obj = o if isinstance(o, NamedNode | Literal) else _n(o)
-        self.triples.append(Triple(_n(s), _n(p), obj))
+        (self.triples if self._into is None else self._into).append(Triple(_n(s), _n(p), obj))
+
+    def refer(self, iri: str) -> str:
+        """Note that this document refers to a shared entity (or a registry entry)."""
+        self.refs.setdefault(iri, None)
+        return iri
+
+    def describe(self, iri: str) -> bool:
+        """Start describing a shared entity: True when this document is the first to (then
+        ``add`` writes into its description until ``done``); False when known already."""
+        self.refer(iri)
+        if iri in self._registry or iri in self.entities:
+            return False
+        self._into = self.entities[iri] = []
+        return True
+
+    def done(self) -> None:
+        self._into = None
+
+    def state(self, s: str, p: object, o: str, sentence: str | None) -> None:
+        """A fact a document states about a shared entity: the fact goes to the entities graph,
+        its statement (with the sentence, where there is one) to the document's graph."""
+        self.stated.append(Triple(_n(s), _n(p), _n(o)))
+        self.evidence(self.graph, s, p, o, sentence, always=True)
 
     def lit(self, s: str, p: object, value: object, datatype: object | None = None, lang: str | None = None) -> None:
         if value is None or value == "":
@@ -143,12 +191,12 @@ class _Builder:
             lit = Literal(str(value), language=lang)
         else:
             lit = Literal(str(value))
-        self.triples.append(Triple(_n(s), _n(p), lit))
+        (self.triples if self._into is None else self._into).append(Triple(_n(s), _n(p), lit))
 
     def date(self, s: str, p: object, text: str | None) -> None:
         lit = typed_date(text)
         if lit is not None:
-            self.triples.append(Triple(_n(s), _n(p), lit))
+            (self.triples if self._into is None else self._into).append(Triple(_n(s), _n(p), lit))
 
     # -------------------------------------------------------------- shared entities
 
@@ -156,8 +204,12 @@ class _Builder:
         """The organisation's IRI; minted organisations get their description here."""
         if ref is None:
             return None
-        if not ref.known and ref.iri not in self._seen_orgs:
-            self._seen_orgs.add(ref.iri)
+        if ref.known:
+            return self.refer(ref.iri)
+        country = self.country(ref.country) if ref.country else None
+        if ref.parent:
+            self.refer(ref.parent)
+        if self.describe(ref.iri):
             is_unit = ref.org_type == "unit" or ref.parent is not None
             self.add(ref.iri, RDF.type, ORG.OrganizationalUnit if is_unit else ORG.Organization)
             self.lit(ref.iri, SKOS.prefLabel, ref.label, lang="en")
@@ -170,19 +222,18 @@ class _Builder:
             self.lit(ref.iri, MAKB.inRegistry, False)
             if ref.parent:
                 self.add(ref.iri, ORG.subOrganizationOf, ref.parent)
-            if ref.country:
-                self.add(ref.iri, MAKB.country, self.country(ref.country))
+            self.add(ref.iri, MAKB.country, country)
+            self.done()
         return ref.iri
 
     def country(self, name: str) -> str:
         iri = self.registry.place_iri(name)
-        key = ("country", iri, "")
-        if key not in self._seen:
-            self._seen.add(key)
+        if self.describe(iri):
             self.add(iri, RDF.type, SCHEMA.Country)
             self.add(iri, RDF.type, SCHEMA.Place)
             self.lit(iri, SCHEMA.name, name)
             self.lit(iri, MAKB.placeKind, "country")
+            self.done()
         return iri
 
     def place(self, place: PlaceRecord) -> str:
@@ -190,32 +241,28 @@ class _Builder:
             return self.country(self.registry.country(place.name) or place.name)
         scope = f"{slugify(place.country)}/" if place.country else ""
         iri = f"{self.base}place/{scope}{slugify(place.name)}"
-        key = ("place", iri, "")
-        if key not in self._seen:
-            self._seen.add(key)
+        country = self.country(place.country) if place.country else None
+        if self.describe(iri):
             self.add(iri, RDF.type, SCHEMA.Place)
             self.lit(iri, SCHEMA.name, place.name)
             self.lit(iri, MAKB.placeKind, place.kind)
-            if place.country:
-                self.add(iri, SCHEMA.containedInPlace, self.country(place.country))
+            self.add(iri, SCHEMA.containedInPlace, country)
+            self.done()
         return iri
 
     def person(self, p: PersonRef) -> str:
         iri = self.registry.person_iri(p.name)
-        key = ("person", iri, "")
-        if key not in self._seen:
-            self._seen.add(key)
+        if self.describe(iri):
             self.add(iri, RDF.type, FOAF.Person)
             self.lit(iri, FOAF.name, p.name)
-        if p.email and ("mbox", iri, p.email) not in self._seen:
-            self._seen.add(("mbox", iri, p.email))
-            self.add(iri, FOAF.mbox, f"mailto:{p.email}")
+            if p.email:
+                self.add(iri, FOAF.mbox, f"mailto:{p.email}")
+            self.done()
         unit = self.org(p.organisation)
         if p.role or unit:
             tag = short_hash(p.role or "", unit or "", n=6)
             post = f"{iri}/post/{slugify((p.role or 'member') + ' ' + (unit or ''), 60)}-{tag}"
-            if ("post", post, "") not in self._seen:
-                self._seen.add(("post", post, ""))
+            if self.describe(post):   # the post's description includes the person's links to it
                 self.add(post, RDF.type, ORG.Post)
                 self.add(post, RDF.type, MAKB.Post)
                 self.lit(post, SKOS.prefLabel, p.role or "Member")
@@ -226,11 +273,13 @@ class _Builder:
                     self.add(iri, ORG.memberOf, unit)
                 if p.evidence:
                     self.lit(post, MAKB.evidence, p.evidence)
+                self.done()
         return iri
 
-    def evidence(self, graph: str, s: str, p: object, o: str, sentence: str | None) -> None:
-        """Reify (s, p, o) with the sentence it came from (standard RDF reification)."""
-        if not sentence:
+    def evidence(self, graph: str, s: str, p: object, o: str, sentence: str | None, always: bool = False) -> None:
+        """Reify (s, p, o) with the sentence it came from (standard RDF reification); without a
+        sentence only when ``always`` (a fact about a shared entity keeps its statement)."""
+        if not sentence and not always:
             return
         stmt = f"{graph}/evidence/{short_hash(s, str(p), o, n=12)}"
         if ("stmt", stmt, "") in self._seen:
@@ -241,6 +290,11 @@ class _Builder:
         self.add(stmt, RDF.predicate, p)
         self.add(stmt, RDF.object, o)
         self.lit(stmt, MAKB.evidence, sentence)
+
+    def references(self, graph: str) -> None:
+        """The document graph's links to the shared entities it refers to."""
+        for iri in self.refs:
+            self.add(graph, DCTERMS.references, iri)
 
 
 # ------------------------------------------------------------------------------- entry point
@@ -263,7 +317,7 @@ def map_document(doc: Document, src: SourceText, registry: Registry, ingested: d
     """All triples of one document's named graph, provenance included."""
     base = registry.base
     b = _Builder(base, registry)
-    g = graph_iri(doc, base)
+    g = b.graph = graph_iri(doc, base)
     path, key = document_key(doc)
     main = f"{base}{path}/{key}"  # the evaluation or news release
     source = f"{base}source/{src.sha256}"
@@ -289,7 +343,10 @@ def map_document(doc: Document, src: SourceText, registry: Registry, ingested: d
     elif isinstance(doc, NewsDocument):
         _map_news(b, doc, g, main)
     _map_findings(b, doc.warnings, g, main)
+    b.references(g)
     out.triples = b.triples
+    out.entities = b.entities
+    out.stated = b.stated
     return out
 
 
@@ -418,7 +475,8 @@ def _map_key_action(b: _Builder, ka: KeyActionRecord, iri: str, pos: int, rec_ir
     for unit in units:
         b.add(iri, MAKB.accountableUnit, unit)
     b.date(iri, MAKB.dueDate, ka.due)
-    b.lit(iri, MAKB.dueEnd, period_end(ka.due), datatype=XSD.date)
+    due_end = period_end(ka.due)
+    b.lit(iri, MAKB.dueEnd, due_end.isoformat() if due_end else None, datatype=XSD.date)
     b.lit(iri, MAKB.dueText, ka.due_text)
     status = status_concept(ka.status)
     b.add(iri, MAKB.status, status)
@@ -470,24 +528,24 @@ def _map_news(b: _Builder, doc: NewsDocument, g: str, news: str) -> None:
         piri = f"{b.base}project/{slugify(proj.title, 60)}-{short_hash(proj.title.lower())}"
         projects[proj.title] = piri
         ev = proj.evidence
-        b.add(piri, RDF.type, MAKB.Project)
-        b.add(piri, RDF.type, ORG.OrganizationalCollaboration)
-        b.lit(piri, DCTERMS.title, proj.title)
-        b.lit(piri, SKOS.prefLabel, proj.title)
-        b.lit(piri, MAKB.phase, proj.phase)
-        b.lit(piri, MAKB.evidence, ev.get("title"))
-        b.add(piri, PROV.wasDerivedFrom, news)
-        if doc.country:
-            b.add(piri, MAKB.country, b.country(doc.country))
+        country = b.country(doc.country) if doc.country else None
+        if b.describe(piri):   # a project named in many releases is described by the first
+            b.add(piri, RDF.type, MAKB.Project)
+            b.add(piri, RDF.type, ORG.OrganizationalCollaboration)
+            b.lit(piri, DCTERMS.title, proj.title)
+            b.lit(piri, SKOS.prefLabel, proj.title)
+            b.lit(piri, MAKB.phase, proj.phase)
+            b.lit(piri, MAKB.evidence, ev.get("title"))
+            b.add(piri, MAKB.country, country)
+            b.done()
         for prop, refs, role in ((MAKB.funder, proj.funders, "funders"),
                                  (MAKB.implementer, proj.implementers, "implementers"),
                                  (MAKB.consortiumMember, proj.consortium, "consortium")):
             for ref in refs:
                 org = b.org(ref)
                 if org:
-                    b.add(piri, prop, org)
-                    b.evidence(g, piri, prop, org, ev.get(role))
-        if proj.budget is not None:
+                    b.state(piri, prop, org, ev.get(role))
+        if proj.budget is not None:   # the budget this release reports (its own node)
             money = f"{piri}/budget/{short_hash(news, str(proj.budget.amount), proj.budget.currency)}"
             b.add(piri, MAKB.budget, money)
             b.add(money, RDF.type, SCHEMA.MonetaryAmount)
@@ -507,8 +565,7 @@ def _map_news(b: _Builder, doc: NewsDocument, g: str, news: str) -> None:
             b.lit(grp, MAKB.evidence, count.evidence or ev.get("beneficiaries"))
         for place in proj.places:
             pl = b.place(place)
-            b.add(piri, MAKB.location, pl)
-            b.evidence(g, piri, MAKB.location, pl, place.evidence or ev.get("places"))
+            b.state(piri, MAKB.location, pl, place.evidence or ev.get("places"))
         b.add(news, MAKB.mentions, piri)
 
     for i, ag in enumerate(doc.agreements, 1):
@@ -538,14 +595,14 @@ def _map_news(b: _Builder, doc: NewsDocument, g: str, news: str) -> None:
         if len(iris) < 2:
             continue
         piri = f"{b.base}partnership/{short_hash(*iris, n=12)}"
-        b.add(piri, RDF.type, MAKB.Partnership)
-        for org in iris:
-            b.add(piri, MAKB.party, org)
-            b.evidence(g, piri, MAKB.party, org, ps.evidence)
-        if ps.since and re.fullmatch(r"\d{4}", ps.since):
-            b.lit(piri, MAKB.since, ps.since, datatype=XSD.gYear)
-        b.lit(piri, MAKB.evidence, ps.evidence)
-        b.add(piri, PROV.wasDerivedFrom, news)
+        if b.describe(piri):
+            b.add(piri, RDF.type, MAKB.Partnership)
+            if ps.since and re.fullmatch(r"\d{4}", ps.since):
+                b.lit(piri, MAKB.since, ps.since, datatype=XSD.gYear)
+            b.done()
+        for org in iris:   # each party with the sentence of this release that names it
+            b.state(piri, MAKB.party, org, ps.evidence)
+        b.add(news, MAKB.mentions, piri)
 
 
 def _decimal(amount: float | int) -> str:

@@ -128,10 +128,6 @@ def status_concept(text: str | None) -> str:
     return status_for(text).iri
 
 
-def status_known(text: str) -> bool:
-    return status_of(text) is not None
-
-
 @lru_cache(maxsize=1)
 def status_pattern() -> str:
     """A regular-expression alternative matching every accepted spelling as printed (longest first)."""
@@ -141,10 +137,6 @@ def status_pattern() -> str:
         words = [re.escape(w) for w in re.split(r"[\s\-]+", form) if w]
         out.append(r"[\s\u00a0]*[-\u2010-\u2014]?[\s\u00a0]*".join(words))
     return "|".join(out)
-
-
-def terminal_statuses() -> list[str]:
-    return [s.iri for s in STATUS_TABLE if s.terminal]
 
 
 STATUS_BY_KEY: dict[str, Status] = {s.key: s for s in STATUS_TABLE}

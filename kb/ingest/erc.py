@@ -40,7 +40,7 @@ from kb.registry import Registry
 from kb.registry.resolver import Resolver
 from kb.text.acceptance import split_acceptance
 from kb.text.clean import bullet_text, clean, strip_quotes
-from kb.text.dates import dates_before, parse_date
+from kb.text.dates import dates_before, due_date, parse_date
 from kb.vocab import status_pattern
 
 KIND = "erc-page"
@@ -556,7 +556,7 @@ class _Parser:
         resp, due, status, comment = _split_details(raw if "\t" in raw and not closed else ln)
         record.responsible_text = resp or None
         record.due_text = due
-        record.due = parse_date(due) if due else None
+        record.due = due_date(due)
         record.status = status
         act.has_details = True
         act.has_status = status is not None

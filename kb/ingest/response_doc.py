@@ -38,7 +38,7 @@ from kb.registry import Registry
 from kb.registry.resolver import Resolver, find_country, strip_honorific
 from kb.text.acceptance import SEPARATORS, normalise_acceptance, split_acceptance
 from kb.text.clean import bullet_text, clean, join_lines, strip_markup, strip_quotes
-from kb.text.dates import parse_date
+from kb.text.dates import due_date
 
 KIND = "response-document"
 PARSER_VERSION = "1.0"
@@ -455,7 +455,7 @@ class _Parser:
 
     def finish_action(self, record: RecommendationRecord, ka: KeyActionRecord) -> None:
         about = f"key action {ka.number}" if "." in ka.number else f"key action {record.number}.{ka.number}"
-        ka.due = parse_date(ka.due_text) if ka.due_text else None
+        ka.due = due_date(ka.due_text)
         f = due_finding(ka.due_text, about, ka.line)
         if f:
             self.findings.append(f)
@@ -492,7 +492,7 @@ def _looks_like_due(line: str) -> bool:
         return True
     if len(line.split()) > 8:
         return False
-    return bool(parse_date(line)) or bool(re.match(r"^(?:by|before|until|end|within|q[1-4]|mid)\b", low))
+    return bool(due_date(line)) or bool(re.match(r"^(?:by|before|until|end|within|q[1-4]|mid)\b", low))
 
 
 def parse(text: str, source: str, registry: Registry) -> ManagementResponseDocument:

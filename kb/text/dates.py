@@ -1,4 +1,4 @@
-"""Dates as printed: values, periods and the dates mentioned in running text."""
+"""The one date layer: dates and time frames as printed -> value, period and span; dates in running text."""
 
 from __future__ import annotations
 
@@ -49,23 +49,37 @@ _DATE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-def parse_date(text: str | None) -> str | None:
-    """A date as printed -> "YYYY-MM-DD" or "YYYY-MM"; None for years alone, "Ongoing", "Done"...
+_SPAN_RE = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})\s*(?:[-\u2013\u2014/]|\s|\bto\b|\band\b)\s*"
+                      r"((?:19|20)\d{2})(?![\d/-])", re.I)
+_YEAR_RE = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/-]|\.\d)")
 
-    Understands 2020/02, 2020/02/15, 2020-02-15, 15/02/2020 (day first unless impossible),
-    12/2019, 30 March 2020, March 30, 2020, March 2020, Q1 2021 (last month of the
-    quarter), end of 2020 (December), mid-2020 (June).  The first date-like text decides: an
-    impossible one ("31 February 2020", "2020/13") gives None.
+
+@dataclass(frozen=True)
+class When:
+    """A date or time frame as printed: its value ("2020", "2020-03", "2020-03-30") and the period it spans.
+
+    "Ongoing", "Done" and other words keep their text and give no value.
     """
-    if not text:
-        return None
-    text = clean(text)
+
+    text: str                   #: as printed (cleaned of odd spaces)
+    value: str | None = None    #: "YYYY-MM-DD", "YYYY-MM" or "YYYY": the date a reader would file it under
+    start: dt.date | None = None  #: first day of the period
+    end: dt.date | None = None    #: last day of the period (the deadline)
+
+    @property
+    def span(self) -> tuple[dt.date, dt.date] | None:
+        return (self.start, self.end) if self.start and self.end else None
+
+
+def _match_value(text: str) -> tuple[str | None, dt.date | None, bool]:
+    """(value, start of a quarter, whether date-like text was found) for the first date-like text."""
     for pattern, form in _DATE_PATTERNS:
         m = pattern.search(text)
         if not m:
             continue
         g = m.groups()
         out: str | None = None
+        start: dt.date | None = None
         if form == "ymd":
             out = _ymd(int(g[0]), int(g[1]), int(g[2]))
         elif form == "dmy":
@@ -84,31 +98,80 @@ def parse_date(text: str | None) -> str | None:
         elif form == "month-y":
             mo = month_number(g[0])
             out = _ymd(int(g[1]), mo) if mo else None
-        elif form == "q-y":
-            out = _ymd(int(g[1]), int(g[0]) * 3)
-        elif form == "y-q":
-            out = _ymd(int(g[0]), int(g[1]) * 3)
+        elif form in ("q-y", "y-q"):
+            year, q = (int(g[1]), int(g[0])) if form == "q-y" else (int(g[0]), int(g[1]))
+            out = _ymd(year, q * 3)
+            start = dt.date(year, q * 3 - 2, 1) if out else None
         elif form == "end-y":
             out = _ymd(int(g[0]), 12)
         elif form == "mid-y":
             out = _ymd(int(g[0]), 6)
-        return out
-    return None
+        return out, start, True
+    return None, None, False
 
 
-def period_end(value: str) -> dt.date | None:
-    """The last day of a "YYYY-MM" or "YYYY-MM-DD" (or "YYYY") value."""
+def when(text: str | None, years: bool = True) -> When:
+    """A date or time frame as printed -> ``When`` (value, period start and end).
+
+    Understands 2020/02, 2020/02/15, 2020-02-15, 15/02/2020 (day first unless impossible),
+    12/2019, 30 March 2020, March 30, 2020, March 2020, Q1 2021 (the quarter, filed under its
+    last month), end of 2020 (December), mid-2020 (June), and with ``years`` a year range
+    ("2009 2010", "2020-2021": filed under its last year) or a year alone.  The first date-like
+    text decides: an impossible one ("31 February 2020", "2020/13") gives no value.
+    """
+    if not text:
+        return When(text="")
+    printed = clean(text)
+    if years:
+        m = _SPAN_RE.search(printed)
+        if m and int(m.group(1)) <= int(m.group(2)) and not _match_value(printed[:m.start()])[2]:
+            first, last = int(m.group(1)), int(m.group(2))
+            return When(printed, str(last), dt.date(first, 1, 1), dt.date(last, 12, 31))
+    value, start, found = _match_value(printed)
+    if not found and years:
+        m = _YEAR_RE.search(printed)
+        if m and 1900 <= int(m.group(1)) <= 2100:
+            value = m.group(1)
+    if value is None:
+        return When(printed)
+    end = period_end(value)
+    if start is None and end is not None:
+        start = period_start(value)
+    return When(printed, value, start, end)
+
+
+def parse_date(text: str | None) -> str | None:
+    """The value of a date as printed ("YYYY-MM-DD" or "YYYY-MM"); None for years alone, "Ongoing", "Done"..."""
+    return when(text, years=False).value if text else None
+
+
+def due_date(text: str | None) -> str | None:
+    """The value of a time frame as printed: like ``parse_date`` but a year or year range counts ("2009 2010")."""
+    return when(text).value if text else None
+
+
+def period_start(value: str) -> dt.date | None:
+    """The first day of a "YYYY-MM-DD", "YYYY-MM" or "YYYY" value."""
+    try:
+        parts = [int(p) for p in value.split("-")]
+        return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return None
+
+
+def period_end(value: str | None) -> dt.date | None:
+    """The last day of a "YYYY-MM-DD", "YYYY-MM" or "YYYY" value (None when it is not one)."""
+    if not value or not re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", value):
+        return None
     try:
         parts = [int(p) for p in value.split("-")]
         if len(parts) == 3:
             return dt.date(parts[0], parts[1], parts[2])
         if len(parts) == 2:
             return dt.date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
-        if len(parts) == 1:
-            return dt.date(parts[0], 12, 31)
+        return dt.date(parts[0], 12, 31)
     except (ValueError, IndexError):
         return None
-    return None
 
 
 @dataclass(frozen=True)
