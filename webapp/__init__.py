@@ -8,23 +8,12 @@ every kind leave through ``webapp.errors`` in one shape, without stack traces.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 
 from kb import settings as settings_mod
-
-#: the feature blueprints, one module each; every module exposes ``bp``
-BLUEPRINTS: tuple[str, ...] = (
-    "webapp.writes",
-    "webapp.sparql",
-    "webapp.pages",
-    "webapp.entities",
-    "webapp.graphs",
-    "webapp.dashboard",
-)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -38,10 +27,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         if not key.startswith("MAKB_"):
             app.config[key] = value
 
-    from webapp import errors, kbstate
+    # the feature blueprints, one module each (imported here: they reach the app's state through kbstate)
+    from webapp import dashboard, entities, errors, graphs, kbstate, pages, sparql, writes
 
     kbstate.init_app(app)
     errors.init_app(app)
-    for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(name).bp)
+    for feature in (writes, sparql, pages, entities, graphs, dashboard):
+        app.register_blueprint(feature.bp)
     return app
