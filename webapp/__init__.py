@@ -27,7 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         if not key.startswith("MAKB_"):
             app.config[key] = value
 
-    # the feature blueprints, one module each (imported here: they reach the app's state through kbstate)
+    # the feature blueprints, one module each, imported when an app is made so that importing the package stays light
     from webapp import dashboard, entities, errors, graphs, kbstate, pages, sparql, writes
 
     kbstate.init_app(app)
