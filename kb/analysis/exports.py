@@ -1,7 +1,9 @@
 """The partner graph and the knowledge graph as files for other tools: GraphML, GEXF (Gephi), node-link JSON.
 
 GraphML and GEXF hold scalar attributes only: lists are joined with "; ",
-mappings written as JSON text, and missing values (None) left out.
+mappings written as JSON text, and missing values (None) left out.  Every
+edge gets an id of its own (``e0``, ``e1``, ... in edge order), so readers that
+key edges by id (graphology, Gephi, igraph) see every edge of a multigraph.
 """
 
 from __future__ import annotations
@@ -49,14 +51,39 @@ def scalar_copy(G: nx.Graph) -> nx.Graph:
     return H
 
 
+def edge_ids(G: nx.Graph) -> nx.Graph:
+    """A scalar copy of ``G`` whose edges carry unique ``id`` attributes (``e0``, ``e1``, ... in edge order)."""
+    H = scalar_copy(G)
+    for i, (*_, data) in enumerate(H.edges(data=True)):
+        data["id"] = f"e{i}"
+    return H
+
+
+def keyed_by_id(G: nx.Graph) -> nx.Graph:
+    """For GraphML, which writes a multigraph edge's key as its id: ``edge_ids(G)`` with each edge keyed by its
+    id (its own key kept as the ``key`` attribute).  A simple graph's edges are written without ids."""
+    H = edge_ids(G)
+    if not isinstance(H, nx.MultiGraph):
+        return scalar_copy(G)
+    R = H.__class__()
+    R.graph.update(H.graph)
+    R.add_nodes_from(H.nodes(data=True))
+    for u, v, k, d in H.edges(keys=True, data=True):
+        attrs = {a: x for a, x in d.items() if a != "id"}
+        attrs["key"] = _scalar(k)
+        R.add_edge(u, v, key=d["id"])
+        R.edges[u, v, d["id"]].update(attrs)   # an attribute named "key" cannot go through add_edge
+    return R
+
+
 def to_graphml(G: nx.Graph) -> bytes:
-    """GraphML (yEd, Cytoscape, Gephi, networkx.read_graphml)."""
-    return ("\n".join(nx.generate_graphml(scalar_copy(G))) + "\n").encode("utf-8")
+    """GraphML (yEd, Cytoscape, Gephi, graphology, igraph, networkx.read_graphml)."""
+    return ("\n".join(nx.generate_graphml(keyed_by_id(G))) + "\n").encode("utf-8")
 
 
 def to_gexf(G: nx.Graph) -> bytes:
-    """GEXF 1.2 (Gephi)."""
-    return ("\n".join(nx.generate_gexf(scalar_copy(G))) + "\n").encode("utf-8")
+    """GEXF 1.2 (Gephi, graphology); the ``id`` attribute becomes each edge's id."""
+    return ("\n".join(nx.generate_gexf(edge_ids(G))) + "\n").encode("utf-8")
 
 
 def to_nodelink(G: nx.Graph) -> bytes:
