@@ -71,7 +71,11 @@ _CO_RE = re.compile(r"^(?:(?P<org>[A-Z][A-Za-z]{1,11})\s+)?(?:CO|Country\s+Offic
 #: "UNDP Cambodia", "UNDP in Cambodia", "UNDP Cambodia Country Office", "UNDP Cambodia CO"
 _ORG_COUNTRY_RE = re.compile(r"^(?P<org>[A-Z][A-Za-z-]{1,11})\s+(?:in\s+)?(?P<country>[A-Z][\w .'-]{2,60}?)"
                              r"(?:\s+(?:CO|Country\s+Office))?$")
-_AND_SPLIT = re.compile(r"\s+(?:and|&)\s+|\s*&\s*", re.I)
+_AND_SPLIT = re.compile(r"\s+(?:and|&)\s+|\s+&|&\s+", re.I)
+#: between parties of one cell: "; ", " / ", " | ", a new line, "with support from", "in collaboration with"
+_CHUNK_SPLIT = re.compile(r"\s*(?:;|\n|\s/\s|\s\|\s)\s*|,?\s+(?:with\s+(?:the\s+)?support\s+(?:from|of)|supported\s+by|"
+                          r"in\s+(?:close\s+)?(?:collaboration|cooperation|coordination|partnership)\s+with)\s+(?:the\s+)?",
+                          re.I)
 
 
 def strip_honorific(name: str) -> str:
@@ -287,7 +291,7 @@ class Resolver:
         if whole:
             return [self._org_party(text, self.record(whole))]
         out: list[Party] = []
-        for chunk in re.split(r"\s*(?:;|\n|\s/\s|\s\|\s)\s*", text):
+        for chunk in _CHUNK_SPLIT.split(text):
             chunk = chunk.strip(" ,.")
             if not chunk:
                 continue
