@@ -8,6 +8,7 @@ engine connect without the check refusing them.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -50,6 +51,9 @@ class Listener:
             return self.connections
 
     def close(self) -> None:
+        """Stop listening: shutting the socket down wakes the blocked ``accept`` at once."""
+        with contextlib.suppress(OSError):     # a listening socket is "not connected" on some systems
+            self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()
         self._thread.join(5)
 
