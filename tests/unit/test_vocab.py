@@ -8,7 +8,7 @@ import pytest
 import rdflib
 from rdflib.namespace import SKOS
 
-from kb.ingest import erc, parse_text
+from kb.ingest import erc_patterns, parse_text
 from kb.mapping import typed_date  # noqa: F401  (mapping imports the table: importing it must work)
 from kb.namespaces import MAKB
 from kb.registry import load_registry
@@ -53,7 +53,7 @@ def test_every_accepted_spelling_maps_to_its_concept(printed: str, key: str) -> 
         assert status_of(variant) is STATUS_BY_KEY[key], variant
         assert status_concept(variant) == str(MAKB[key])
     # the ERC parser's pattern accepts it as printed
-    assert erc.STATUS_RE.fullmatch(printed), printed
+    assert erc_patterns.STATUS_RE.fullmatch(printed), printed
 
 
 def test_no_spelling_means_two_concepts() -> None:
