@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from cli.context import out
+from cli.context import Context, out
 from kb.analysis.exports import export_graph
 from kb.analysis.graphs import TIE_KINDS, knowledge_graph, org_nodes, partner_graph
 from kb.analysis.metrics import centrality_rows, communities, components, ego, paths, summary
@@ -59,7 +59,7 @@ def _kinds(text: str | None) -> list[str] | None:
     return [k for k in text.split(",") if k.strip()] if text else None
 
 
-def _graph(ctx: Any, args: argparse.Namespace) -> nx.Graph:
+def _graph(ctx: Context, args: argparse.Namespace) -> nx.Graph:
     name = getattr(args, "graph", None) or "partners"
     if name == "kg":
         if args.rollup or args.kinds or args.country or args.year:
@@ -83,7 +83,7 @@ def _as_of(text: str | None) -> date:
 # ------------------------------------------------------------------------------------ sub-commands
 
 
-def cmd_partners(ctx: Any, args: argparse.Namespace) -> int:
+def cmd_partners(ctx: Context, args: argparse.Namespace) -> int:
     G = _graph(ctx, args)
     edges = sorted(G.edges(data=True), key=lambda e: (-e[2].get("weight", 1), _name(G, e[0]), _name(G, e[1])))
     if args.json:
@@ -99,7 +99,7 @@ def cmd_partners(ctx: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_centrality(ctx: Any, args: argparse.Namespace) -> int:
+def cmd_centrality(ctx: Context, args: argparse.Namespace) -> int:
     G = _graph(ctx, args)
     rows = centrality_rows(G, top=args.top)
     if args.json:
@@ -120,19 +120,19 @@ def _groups_out(G: nx.Graph, groups: list[list[str]], what: str, as_json: bool) 
     _emit("\n".join(lines))
 
 
-def cmd_communities(ctx: Any, args: argparse.Namespace) -> int:
+def cmd_communities(ctx: Context, args: argparse.Namespace) -> int:
     G = _graph(ctx, args)
     _groups_out(G, communities(G, seed=args.seed), "communities (Louvain, seed " + str(args.seed) + ")", args.json)
     return 0
 
 
-def cmd_components(ctx: Any, args: argparse.Namespace) -> int:
+def cmd_components(ctx: Context, args: argparse.Namespace) -> int:
     G = _graph(ctx, args)
     _groups_out(G, components(G), "connected components", args.json)
     return 0
 
 
-def cmd_path(ctx: Any, args: argparse.Namespace) -> int:
+def cmd_path(ctx: Context, args: argparse.Namespace) -> int:
     G = _graph(ctx, args)
     a, b = org_nodes(ctx.store, G, args.source, args.target)
     found = paths(G, a, b, limit=args.limit)
@@ -153,7 +153,7 @@ def cmd_path(ctx: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_ego(ctx: Any, args: argparse.Namespace) -> int:
+def cmd_ego(ctx: Context, args: argparse.Namespace) -> int:
     G = _graph(ctx, args)
     [center] = org_nodes(ctx.store, G, args.org)
     H = ego(G, center, depth=args.depth)
@@ -196,7 +196,7 @@ def scorecard_text(rows: list[ScorecardRow], by: str, as_of: date) -> str:
     return "\n".join(lines)
 
 
-def cmd_scorecard(ctx: Any, args: argparse.Namespace) -> int:
+def cmd_scorecard(ctx: Context, args: argparse.Namespace) -> int:
     as_of = _as_of(args.as_of)
     rows = scorecard(ctx.store, by=args.by, as_of=as_of)
     if args.json:
@@ -210,14 +210,14 @@ _COMMANDS = {"partners": cmd_partners, "centrality": cmd_centrality, "communitie
              "components": cmd_components, "path": cmd_path, "ego": cmd_ego, "scorecard": cmd_scorecard}
 
 
-def cmd_analyze(ctx: Any, args: argparse.Namespace) -> int:
+def cmd_analyze(ctx: Context, args: argparse.Namespace) -> int:
     return _COMMANDS[args.analysis](ctx, args)
 
 
 # ------------------------------------------------------------------------------------ export
 
 
-def export(ctx: Any, args: argparse.Namespace) -> bytes:
+def export(ctx: Context, args: argparse.Namespace) -> bytes:
     """``makb export --format graphml|gexf|nodelink --graph partners|partners-rollup|kg``."""
     name = args.graph or "partners"
     G: nx.Graph[str]

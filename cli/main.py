@@ -16,13 +16,16 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli import analyze, serve
 from cli.context import EXIT_FAIL, EXIT_OK, EXIT_STORE, Context, Formatter, example_lines, out
 from kb import settings as settings_mod
 from kb.analysis.exports import GRAPH_FORMATS
 from kb.errors import ConfigError, KBError, StoreError
+
+if TYPE_CHECKING:   # kb.build is imported by the commands that build, on demand
+    from kb.build import DocumentOutcome
 
 # ------------------------------------------------------------------------------------ commands
 
@@ -37,7 +40,7 @@ def cmd_build(ctx: Context, args: argparse.Namespace) -> int:
     registry = ctx.registry()
     bar = _progress_bar(paths, args)
 
-    def on_document(o: Any) -> None:
+    def on_document(o: DocumentOutcome) -> None:
         if bar is not None:
             bar(o)
         if args.json:
@@ -84,7 +87,7 @@ class _Progress:
         from tqdm import tqdm
         self.bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True, desc="build")
 
-    def __call__(self, outcome: Any) -> None:
+    def __call__(self, outcome: DocumentOutcome) -> None:
         self.bar.update(1)
         if outcome.status == "failed":
             self.bar.set_postfix_str("some failed", refresh=False)

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from cli.context import Context
 from kb.errors import ConfigError
 
 #: waitress worker threads by default (each serves one request at a time)
@@ -37,7 +38,7 @@ def _stop(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def cmd_serve(ctx: Any, args: argparse.Namespace) -> int:
+def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
     from waitress.server import create_server
 
     from webapp import create_app
