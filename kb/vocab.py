@@ -72,7 +72,7 @@ STATUS_TABLE: tuple[Status, ...] = (
            definition="The action was called off."),
     Status("TakenIntoAccount", "Taken into account", True, "#6a8f3a", ("Taken into consideration",),
            definition="The recommendation was taken into account without a separate action to track."),
-    Status("NoDueDate", "No due date", False, "#78909c", (),
+    Status("NoDueDate", "No due date", False, "#78909c", ("No deadline established",),
            definition="The source tracks the action without a due date."),
     Status("NotReported", "Not Reported", False, "#b0bec5", (),
            definition="The source gives no status for the action."),

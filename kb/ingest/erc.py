@@ -26,6 +26,7 @@ import re
 
 from kb.errors import ParseError
 from kb.ingest.erc_actions import KeyActionReader
+from kb.ingest.erc_layout import normalise
 from kb.ingest.erc_patterns import (
     ADDED_RE,
     FIELD_RE,
@@ -45,9 +46,11 @@ from kb.ingest.erc_patterns import (
     is_noise,
 )
 from kb.ingest.guard import guarded_run
+from kb.ingest.template import Template, read_template
 from kb.model import (
     EvaluationRecord,
     Finding,
+    KeyActionRecord,
     ManagementResponseDocument,
     OrgRef,
     RecommendationRecord,
@@ -57,7 +60,7 @@ from kb.registry import Registry
 from kb.registry.resolver import Resolver
 from kb.text.acceptance import split_acceptance
 from kb.text.clean import bullet_text, clean, strip_quotes
-from kb.text.dates import dates_before, parse_date
+from kb.text.dates import dates_before, due_date, parse_date
 
 KIND = "erc-page"
 PARSER_VERSION = "1.0"
@@ -69,9 +72,9 @@ def sniff(text: str) -> float:
     """Confidence that ``text`` is an ERC management-response page."""
     head = text[:200_000]
     score = 0.0
-    if re.search(r"^\s*Commissioning Unit\s*:", head, re.M | re.I):
+    if re.search(r"^[\s|]*Commissioning Unit\s*:", head, re.M | re.I):
         score += 0.3
-    if re.search(r"^\s*Evaluation Plan\s*:", head, re.M | re.I):
+    if re.search(r"^[\s|]*Evaluation Plan\s*:", head, re.M | re.I):
         score += 0.15
     if re.search(r"Unit Responsible for providing Management Response", head, re.I):
         score += 0.15
@@ -83,7 +86,7 @@ def sniff(text: str) -> float:
         score += 0.1
     if re.search(r"^\s*Key Actions\s*:\s*$", head, re.M | re.I):
         score += 0.05
-    if re.search(r"Key Action\s+Responsible\s+Due\s*Date", head, re.I):
+    if re.search(r"Key Action[\s|]+Responsible[\s|]+Due\s*Date", head, re.I):
         score += 0.1
     return min(score, 1.0)
 
@@ -93,7 +96,8 @@ class _Parser(KeyActionReader):
         self.source = source
         self.registry = registry
         self.raw = text.split("\n")
-        self.lines = [clean(ln) for ln in self.raw]
+        lines, self.rows = normalise(self.raw)
+        self.lines = [clean(ln) for ln in lines]
         self.findings: list[Finding] = []
         self.resolver = Resolver(registry, self.findings, country_office_of=ERC_OWNER)
         self.recs: list[RecState] = []
@@ -211,6 +215,10 @@ class _Parser(KeyActionReader):
                 self.in_footer = False
             else:
                 return
+        row = self.rows.get(i)
+        if row is not None and self.rec is not None:
+            self.table_row(i, row)
+            return
         if not ln:
             if self.rec:
                 self.rec.last_blank = True
@@ -339,7 +347,11 @@ class _Parser(KeyActionReader):
         about = f"recommendation {record.number}"
         items = [t for kind, t in rec.segments if kind == "item"]
         record.items = items
-        record.text = "\n".join(t for _, t in rec.segments)
+        segments = _drop_preamble(rec.segments, record.number)
+        template = read_template("\n".join(t for _, t in segments))
+        if template is not None:
+            segments = [("para", template.recommendation)] if template.recommendation else []
+        record.text = "\n".join(t for _, t in segments)
         if not record.text:
             self.findings.append(Finding("empty-recommendation", f"{about} has no text", line=record.line, about=about))
         if record.covers and items and len(record.covers) != len(items):
@@ -359,6 +371,9 @@ class _Parser(KeyActionReader):
             acceptance, text = split_acceptance("\n".join(rec.response_lines))
             response.acceptance = acceptance
             response.text = text or None
+            if template is not None:
+                response.acceptance = template.acceptance or response.acceptance
+                response.text = template.response or response.text
             for d in dates_before(response.text, response.added):
                 self.findings.append(Finding(
                     "date-before-response",
@@ -367,10 +382,22 @@ class _Parser(KeyActionReader):
         elif eof and not self.footer_seen:
             self.findings.append(Finding("truncated", f"the page ends inside {about}, before its management response",
                                          line=len(self.lines), about=about))
+        elif template is not None and (template.acceptance or template.response):
+            record.response = ResponseRecord(acceptance=template.acceptance, text=template.response)
         else:
             self.findings.append(Finding("missing-response", f"{about} has no management response",
                                          line=record.line, about=about))
+        if template is not None and not record.key_actions:
+            self.use_template(record, template)
         self.resolve_parties(record)
+
+    def use_template(self, record: RecommendationRecord, template: Template) -> None:
+        """Key actions from a template flattened into the recommendation field."""
+        for act in template.actions:
+            ka = KeyActionRecord(number=act.number, text=act.text, responsible_text=act.responsible,
+                                 due_text=act.due_text, due=due_date(act.due_text), status=act.status,
+                                 comment=act.comment, line=record.line)
+            record.key_actions.append(ka)
 
     def addressee_org(self, name: str, line: int | None, about: str) -> OrgRef | None:
         kind = self.resolver.parties(name, default_org=self.commissioning_org, line=line, about=about)
@@ -392,6 +419,24 @@ class _Parser(KeyActionReader):
                     self.resolver.record(p.person.organisation)
                 if p.organisation:
                     self.resolver.record(p.organisation)
+
+
+_NUMBER_LABEL = r"^(?:(?:Evaluation\s+)?Recommendation(?:\s+or\s+Issue)?\s*)?(?:No\.?\s*)?{n}\s*[:.)]\s*(?=\S)"
+_HEADING_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?[A-Z][\w,&/ -]{2,60}$")
+
+
+def _drop_preamble(segments: list[tuple[str, str]], number: str) -> list[tuple[str, str]]:
+    """The segments from the recommendation's own numbered label on ("1: Review ...", "2. Put ..."), without
+    the label, when the field starts with it or with a report heading ("8. Recommendations") and preamble."""
+    label = re.compile(_NUMBER_LABEL.format(n=re.escape(number)), re.I)
+    for k, (kind, text) in enumerate(segments):
+        m = label.match(text)
+        if m is None:
+            continue
+        if k == 0 or _HEADING_RE.match(segments[0][1]):
+            return [(kind, text[m.end():].strip()), *segments[k + 1:]]
+        break
+    return segments
 
 
 def parse(text: str, source: str, registry: Registry) -> ManagementResponseDocument:

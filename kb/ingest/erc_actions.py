@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from kb.ingest.erc_layout import Row
 from kb.ingest.erc_patterns import (
     ADDED_RE,
     JUSTIFICATION_RE,
     KA_RE,
+    NO_DUE_RE,
     REC_HEADER_RE,
     UPDATED_RE,
     ActionState,
@@ -18,7 +20,9 @@ from kb.ingest.erc_patterns import (
     strip_history,
 )
 from kb.model import Finding, KeyActionRecord
+from kb.text.clean import clean
 from kb.text.dates import dates_before, due_date, parse_date
+from kb.vocab import status_of
 
 
 class KeyActionReader:
@@ -34,6 +38,43 @@ class KeyActionReader:
     footer_seen: bool
     last_line: str
 
+
+    def table_row(self, i: int, row: Row) -> None:
+        """A key action given as a table row: text with its stamps, responsible, due date, status, comment."""
+        rec = self.rec
+        assert rec is not None
+        self.finish_action()
+        text = row.cells.get("text", "")
+        added, updated = ADDED_RE.search(text), UPDATED_RE.search(text)
+        body = "\n".join(x for x in (clean(t) for t in UPDATED_RE.sub("", ADDED_RE.sub("", text)).split("\n")) if x)
+        m = KA_RE.match(body)
+        number, body = (m.group(1), m.group(2)) if m else (str(len(rec.record.key_actions) + 1), body)
+        self.start_action(i, number, body)
+        act = self.action
+        assert act is not None
+        record, about = act.record, self.about(act)
+        record.added = self.date(added.group(1), i, about) if added else None
+        record.updated = self.date(updated.group(1), i, about) if updated else None
+        act.has_added = added is not None
+        record.responsible_text = clean(row.cells.get("responsible", "")) or None
+        record.due_text = clean(row.cells.get("due", "")) or None
+        record.due = due_date(record.due_text)
+        record.status = clean(row.cells.get("status", "")) or None
+        act.has_details = True
+        act.has_status = record.status is not None
+        if row.cells.get("comment"):
+            act.comment_lines.append(row.cells["comment"])
+        if record.due_text and record.due is None and not status_of(record.due_text):
+            self.findings.append(Finding("bad-date", f"{about}: due date {record.due_text!r} not understood",
+                                         line=i + 1, about=about))
+        if record.status is None:
+            self.findings.append(Finding("missing-status", f"{about} has no status", line=i + 1, about=about))
+        if not row.complete:
+            record.truncated = True
+            self.findings.append(Finding("truncated", f"the page ends inside {about}", line=row.last_line + 1,
+                                         about=about))
+        self.state = "ka-comment"
+        self.finish_action()
 
     def key_action_line(self, i: int, ln: str) -> None:
         m = KA_RE.match(ln)
@@ -143,7 +184,7 @@ class KeyActionReader:
         if comment:
             act.comment_lines.append(comment)
         about = self.about(act)
-        if due and record.due is None:
+        if due and record.due is None and not NO_DUE_RE.fullmatch(due):
             self.findings.append(Finding("bad-date", f"{about}: due date {due!r} not understood", line=i + 1,
                                          about=about))
         if status is None:

@@ -22,19 +22,20 @@ FIELDS = {
 }
 FIELD_RE = re.compile(r"^(" + "|".join(re.escape(k) for k in sorted(FIELDS, key=len, reverse=True))
                       + r")\s*:\s*(.*)$", re.I)
-REC_HEADER_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\s*[.)]?\s*Recommendations?\s*(?::\s*(.*))?$", re.I)
+REC_HEADER_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\s*[.)]?\s*Recommendation(?:s(?=\s*:))?\s*(?::\s*(.*))?$", re.I)
 MR_RE = re.compile(r"^Management\s+Response\s*:?\s*(.*)$", re.I)
 ADDED_RE = re.compile(r"\[\s*Added\s*:?\s*([^\]]*)\]", re.I)
 UPDATED_RE = re.compile(r"\[\s*Last\s+Updated\s*:?\s*([^\]]*)\]", re.I)
 KA_SECTION_RE = re.compile(r"^Key\s+Actions?\s*:?\s*$", re.I)
 KA_TABLE_HEADER_RE = re.compile(r"^Key\s+Actions?\s+Responsible\s+Due\s*Date\b", re.I)
-KA_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(?:[.)]\s*|\s+)(\S.*)$")
+KA_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*|[a-hA-H](?=[.)]))(?:[.)]\s*|\s+)(\S.*)$")
 HISTORY_TAIL_RE = re.compile(r"(?:^|\s)History\s*$")
 DUE_RE = re.compile(r"(?<![\d/])(\d{4}/\d{1,2}(?:/\d{1,2})?|\d{4}-\d{2}(?:-\d{2})?|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4})"
                     r"(?![\d/])")
+NO_DUE_RE = re.compile(r"\bNo\s+due\s+date\b", re.I)
 FOR_RE = re.compile(r"^For\s*:?\s+(.+)$", re.I)
 LABEL_RE = re.compile(
-    r"^Recomm?[ae]nd?\w*\s*(?:(?:No\.?|#)\s*)?(\d{1,3}(?:\.\d{1,3})*)"
+    r"^(?:Evaluation\s+)?Recomm?[ae]nd?\w*(?:\s+or\s+Issue)?\s*(?:(?:No\.?|#)\s*)?(\d{1,3}(?:\.\d{1,3})*)"
     r"(?:\s*(?:[-\u2013\u2014]|to)\s*(\d{1,3}(?:\.\d{1,3})*))?"
     r"((?:\s*(?:,|and|&)\s*\d{1,3}(?:\.\d{1,3})*)*)\s*[.:)\-\u2013]?\s*", re.I)
 JUSTIFICATION_RE = re.compile(r"^\[\s*Justification\s*:?\s*", re.I)
@@ -100,6 +101,8 @@ def expand_range(first: str, last: str) -> list[str] | None:
 
 
 def next_number(number: str) -> str:
+    if len(number) == 1 and number.isalpha():
+        return chr(ord(number) + 1)
     parts = number.split(".")
     try:
         parts[-1] = str(int(parts[-1]) + 1)
@@ -141,6 +144,12 @@ def split_details(line: str) -> tuple[str, str | None, str | None, str]:
             return (resp, cells[due_i] if due_i is not None else None,
                     cells[status_i] if status_i is not None else None, comment)
         line = clean(line)
+    nd = NO_DUE_RE.search(line)
+    if nd and not DUE_RE.search(line[:nd.start()]):
+        rest = line[nd.end():].strip()
+        ms = STATUS_RE.match(rest)
+        if ms and rest[:1].isupper():   # "No due date" in the due column, then a printed status
+            return line[:nd.start()].strip(" ,;-"), nd.group(0), clean(ms.group(1)), rest[ms.end():].strip()
     m = DUE_RE.search(line)
     first_status = STATUS_RE.search(line)
     if m and first_status and first_status.start() < m.start():

@@ -73,7 +73,7 @@ def check(mod: ModuleType, text: str, source: str = "prop.txt") -> ManagementRes
                 assert d is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)
         for ka in r.key_actions:
             assert ka.number
-            assert ka.due is None or re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", ka.due)
+            assert ka.due is None or re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", ka.due)
             assert len(ka.responsible) == len(ka.parties)
             for p in ka.parties:
                 assert p.kind in ("person", "unit", "organisation", "team")
