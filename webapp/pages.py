@@ -1,4 +1,5 @@
-"""The start page, the query editor, the documents page and the downloads.
+"""The start page, the query editor (and the names of the IRIs its results show), the documents
+page and the downloads.
 
 Every HTML answer of the app also gets a strict Content-Security-Policy: scripts,
 styles, images and connections from this server only, so a page can never reach
@@ -7,14 +8,17 @@ another host, and no inline script ever runs.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+import re
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from kb import queries
 from kb.errors import ConfigError
 from kb.namespaces import MAKB, PREFIXES
+from kb.sparql.negotiation import parse_accept
 from kb.store import RDF_FORMATS
 from kb.views.documents import documents_page, download_formats, overview
-from kb.views.entity import FORMAT_NAMES, check_iri
+from kb.views.entity import FORMAT_NAMES, check_iri, labels
 from webapp.kbstate import kb
 
 bp = Blueprint("pages", __name__)
@@ -28,6 +32,10 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 SPARQL_ENDPOINT = "/sparql"
 #: result rows per page in the editor
 RESULTS_PAGE_SIZE = 50
+#: most IRIs named by one request to /api/labels
+MAX_LABELS = 1000
+#: what /api/labels looks up (anything else in the list is skipped, not an error)
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]+")
 
 
 @bp.after_app_request
@@ -56,6 +64,33 @@ def favicon() -> Response:
     return current_app.send_static_file("favicon.svg")
 
 
+def prefers_html(accept: str | None) -> bool:
+    """Whether an ``Accept`` header names HTML at least as high as any other type it names.
+
+    A browser asks for ``text/html`` by name; a SPARQL client asks for result or
+    RDF types, or ``*/*`` alone, and keeps getting what it asked for.
+    """
+    html = other = 0.0
+    for r in parse_accept(accept):
+        if f"{r.type}/{r.subtype}" in ("text/html", "application/xhtml+xml"):
+            html = max(html, r.q)
+        elif r.type != "*" and r.subtype != "*":
+            other = max(other, r.q)
+    return html > 0 and html >= other
+
+
+def editor_page(text: str | None = None, name: str | None = None, run: bool = False) -> str:
+    """The query editor holding ``text`` (run on load when ``run``)."""
+    canned = queries.all_queries()
+    canned_json = {q.name: {"title": q.title, "text": q.text} for q in canned.values()}
+    settings = kb().settings
+    return render_template("editor.html", canned=canned, canned_json=canned_json, text=text or "", name=name,
+                           prefixes=PREFIXES, base=settings["MAKB_BASE_IRI"], ontology_ns=str(MAKB),
+                           url_for_endpoint=SPARQL_ENDPOINT, run=bool(text) and run,
+                           page_size=RESULTS_PAGE_SIZE, max_rows=int(settings["MAKB_MAX_ROWS"]),
+                           timeout=float(settings["MAKB_QUERY_TIMEOUT"]))
+
+
 @bp.get("/query")
 def editor() -> str:
     canned = queries.all_queries()
@@ -65,11 +100,19 @@ def editor() -> str:
         if name not in canned:
             raise ConfigError(f"no canned query {name!r}; known: {', '.join(canned)}")
         text = canned[name].text
-    canned_json = {q.name: {"title": q.title, "text": q.text} for q in canned.values()}
-    return render_template("editor.html", canned=canned, canned_json=canned_json, text=text or "", name=name,
-                           prefixes=PREFIXES, base=kb().settings["MAKB_BASE_IRI"], ontology_ns=str(MAKB),
-                           url_for_endpoint=SPARQL_ENDPOINT, run=bool(text) and bool(request.args.get("run")),
-                           page_size=RESULTS_PAGE_SIZE)
+    return editor_page(text, name, bool(request.args.get("run")))
+
+
+@bp.post("/api/labels")
+def iri_labels() -> Response:
+    """Names of the IRIs a result shows: ``{"iris": [...]}`` in, ``{"labels": {iri: name}}`` out."""
+    body = request.get_json(silent=True)
+    iris = body.get("iris") if isinstance(body, dict) else None
+    if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
+        raise ConfigError('send JSON {"iris": ["https://...", ...]}')
+    if len(iris) > MAX_LABELS:
+        raise ConfigError(f"at most {MAX_LABELS} IRIs per request, got {len(iris)}")
+    return jsonify({"labels": labels(kb().store, [i for i in iris if _IRI.fullmatch(i)])})
 
 
 @bp.get("/documents")

@@ -19,6 +19,7 @@ from kb.sparql.executors import QueryExecutor, make_executor
 from kb.sparql.negotiation import choose
 from kb.sparql.service import answer, describe_service, health
 from webapp.kbstate import kb
+from webapp.pages import editor_page, prefers_html
 
 bp = Blueprint("sparql", __name__)
 
@@ -93,6 +94,8 @@ def sparql() -> Response:
     if query is None:
         if request.method == "POST":
             raise QueryError("no query given: send a 'query' form field or an application/sparql-query body")
+        if not formats and prefers_html(request.headers.get("Accept")):
+            return Response(editor_page())    # a browser: the query editor, as other endpoints show
         fmt = choose("DESCRIBE", request.headers.get("Accept"), formats)
         body = describe_service(request.base_url, executor, fmt)
         return Response(body, content_type=fmt.content_type)

@@ -1,7 +1,10 @@
-/* The query editor: a textarea over a highlighted <pre>, prefixes on demand,
-   canned queries in one click, results as a paged table, CSV/JSON downloads
-   and a permalink. Text from queries and results is only ever set through
-   textContent, never parsed as HTML. */
+/* The query editor: a textarea over a highlighted <pre> with a line-number gutter,
+   syntax errors marked at their line and column, prefixes on demand, canned
+   queries in one click, a cancel button, elapsed time and row count, history
+   through the URL (Back and Forward restore query and results), and results
+   through results.js. Tab moves on unless Ctrl+M made it indent.
+   Text from queries and results is only ever set through textContent, never
+   parsed as HTML. */
 (function () {
   "use strict";
 
@@ -13,8 +16,16 @@
   const status = document.getElementById("status");
   const results = document.getElementById("results");
   const permalink = document.getElementById("permalink");
+  const gutter = document.getElementById("gutter");
+  const errorBox = document.getElementById("query-error");
+  const truncation = document.getElementById("truncation");
+  const tabMode = document.getElementById("tab-mode");
+  const runButton = document.getElementById("run");
+  const cancelButton = document.getElementById("cancel");
   const csvButton = document.getElementById("download-csv");
   const jsonButton = document.getElementById("download-json");
+  const ttlButton = document.getElementById("download-ttl");
+  const R = window.MakbResults;
 
   const KEYWORDS = new Set((
     "BASE PREFIX SELECT DISTINCT REDUCED AS CONSTRUCT DESCRIBE ASK FROM NAMED WHERE ORDER BY ASC DESC LIMIT " +
@@ -45,15 +56,41 @@
     return el;
   }
 
+  let mark = null;        // {line, column} of the syntax error shown, until the text changes
+
+  /* The UTF-16 index of a 1-based line and column counted in characters. */
+  function indexOf(text, line, column) {
+    const lines = text.split("\n");
+    if (line < 1 || line > lines.length) return text.length;
+    let start = 0;
+    for (let i = 0; i < line - 1; i++) start += lines[i].length + 1;
+    const chars = Array.from(lines[line - 1]);
+    return start + chars.slice(0, Math.max(0, column - 1)).join("").length;
+  }
+
   function highlight() {
     const text = textarea.value;
     const frag = document.createDocumentFragment();
+    const at = mark ? indexOf(text, mark.line, mark.column) : -1;
+    let marked = false;
+    function emit(cls, piece, offset) {
+      if (!marked && at >= offset && at < offset + piece.length) {
+        marked = true;
+        if (at > offset) emit(cls, piece.slice(0, at - offset), offset);
+        const m = span("tok-error", piece[at - offset]);
+        if (cls) m.classList.add(cls);
+        frag.appendChild(m);
+        if (at + 1 < offset + piece.length) emit(cls, piece.slice(at - offset + 1), at + 1);
+        return;
+      }
+      frag.appendChild(cls ? span(cls, piece) : document.createTextNode(piece));
+    }
     let last = 0;
     TOKEN.lastIndex = 0;
     let m;
     while ((m = TOKEN.exec(text)) !== null) {
       if (m[0] === "") { TOKEN.lastIndex++; continue; }
-      if (m.index > last) frag.appendChild(document.createTextNode(text.slice(last, m.index)));
+      if (m.index > last) emit(null, text.slice(last, m.index), last);
       let group = 1;
       while (group < m.length && m[group] === undefined) group++;
       let cls = CLASSES[group];
@@ -61,18 +98,33 @@
         const upper = m[0].toUpperCase();
         cls = KEYWORDS.has(upper) || m[0] === "a" ? "tok-keyword" : (FUNCTIONS.has(upper) ? "tok-function" : null);
       }
-      frag.appendChild(cls ? span(cls, m[0]) : document.createTextNode(m[0]));
+      emit(cls, m[0], m.index);
       last = m.index + m[0].length;
     }
-    if (last < text.length) frag.appendChild(document.createTextNode(text.slice(last)));
+    if (last < text.length) emit(null, text.slice(last), last);
+    if (mark && !marked) frag.appendChild(span("tok-error tok-end", " "));
     frag.appendChild(document.createTextNode("\n"));
     code.replaceChildren(frag);
+    numberLines(text);
     syncScroll();
+  }
+
+  function numberLines(text) {
+    const count = text.split("\n").length;
+    const frag = document.createDocumentFragment();
+    for (let i = 1; i <= count; i++) {
+      const n = span(mark && mark.line === i ? "line-number error-line" : "line-number", String(i));
+      frag.appendChild(n);
+      frag.appendChild(document.createTextNode("\n"));
+    }
+    frag.appendChild(document.createTextNode("\n\n"));
+    gutter.replaceChildren(frag);
   }
 
   function syncScroll() {
     pre.scrollTop = textarea.scrollTop;
     pre.scrollLeft = textarea.scrollLeft;
+    gutter.scrollTop = textarea.scrollTop;
   }
 
   // ------------------------------------------------------------------ prefixes
@@ -136,63 +188,63 @@
 
   // ------------------------------------------------------------------ results
 
-  let current = null;   // {vars, rows} of the last SELECT, for paging and downloads
-  let lastJson = null;
+  const labels = new Map();   // IRI -> name, from /api/labels
+  const table = new R.ResultTable(results, { pageSize: data.pageSize, entityUrl: entityUrl, shortName: shortName, labels: labels });
+  const answers = new Map();  // query text -> the last answer shown for it, for Back and Forward
+  const MAX_KEPT = 20;
+  const MAX_LABELLED = 1000;
+  let shown = null;           // the answer on screen: {kind, vars, rows, json, truncated, seconds}
+  let running = null;         // {controller, started, timer} while a query runs
 
-  function cell(term) {
-    const td = document.createElement("td");
-    if (!term) return td;
-    if (term.type === "uri") {
-      const a = document.createElement("a");
-      a.href = entityUrl(term.value);
-      a.title = term.value;
-      a.textContent = shortName(term.value);
-      td.appendChild(a);
-    } else if (term.type === "bnode") {
-      td.textContent = "_:" + term.value;
-    } else {
-      td.appendChild(span("lit", term.value));
-      const tag = term["xml:lang"] ? "@" + term["xml:lang"] : (term.datatype ? shortName(term.datatype) : "");
-      if (tag) { td.appendChild(document.createTextNode(" ")); td.appendChild(span("tag", tag)); }
-    }
-    return td;
+  function plural(n, word) { return n.toLocaleString("en") + " " + word + (n === 1 ? "" : "s"); }
+  function seconds(ms) { return (ms / 1000).toFixed(ms < 10000 ? 2 : 1) + " s"; }
+
+  function truncationText(answer) {
+    const what = answer.kind === "graph" ? "triples" : "rows";
+    return "The server stopped this answer at " + answer.rows.length.toLocaleString("en") + " " + what +
+      " (its limit is " + data.maxRows.toLocaleString("en") + "): more " + what +
+      " match the query. Add LIMIT and OFFSET, or narrow the query, to see the rest.";
   }
 
-  function showPage(page) {
-    const size = data.pageSize;
-    const pages = Math.max(1, Math.ceil(current.rows.length / size));
-    page = Math.min(Math.max(1, page), pages);
-    const table = document.createElement("table");
-    table.className = "result-table";
-    const head = table.createTHead().insertRow();
-    for (const v of current.vars) { const th = document.createElement("th"); th.textContent = v; head.appendChild(th); }
-    const body = table.createTBody();
-    for (const row of current.rows.slice((page - 1) * size, page * size)) {
-      const tr = body.insertRow();
-      for (const v of current.vars) tr.appendChild(cell(row[v]));
+  function showAnswer(answer) {
+    shown = answer;
+    truncation.hidden = !answer.truncated;
+    truncation.textContent = answer.truncated ? truncationText(answer) : "";
+    csvButton.disabled = !(answer.kind === "select" || answer.kind === "graph");
+    jsonButton.disabled = answer.kind !== "select" && answer.kind !== "ask";
+    jsonButton.hidden = answer.kind === "graph";
+    ttlButton.hidden = ttlButton.disabled = answer.kind !== "graph";
+    if (answer.kind === "ask") {
+      results.replaceChildren(R.el("p", "boolean", answer.value ? "true" : "false"));
+      status.textContent = "Answer: " + (answer.value ? "true" : "false") + " in " + seconds(answer.ms) + ".";
+      return;
     }
-    const info = document.createElement("p");
-    info.className = "result-info";
-    const n = current.rows.length;
-    info.textContent = n + " row" + (n === 1 ? "" : "s") + (pages > 1 ? " · page " + page + " of " + pages : "");
-    const nav = document.createElement("nav");
-    nav.className = "pager";
-    if (pages > 1) {
-      const prev = document.createElement("button");
-      prev.type = "button"; prev.textContent = "← previous"; prev.disabled = page === 1;
-      prev.addEventListener("click", () => showPage(page - 1));
-      const next = document.createElement("button");
-      next.type = "button"; next.textContent = "next →"; next.disabled = page === pages;
-      next.addEventListener("click", () => showPage(page + 1));
-      nav.append(prev, next);
-    }
-    results.replaceChildren(info, table, nav);
+    table.load(answer.vars, answer.rows);
+    const what = answer.kind === "graph" ? plural(answer.rows.length, "triple") : plural(answer.rows.length, "row");
+    status.textContent = what + (answer.truncated ? " (cut at the server's limit)" : "") + " in " + seconds(answer.ms) + ".";
+    nameIris();
   }
 
-  function csvValue(term) {
-    if (!term) return "";
-    const v = term.type === "bnode" ? "_:" + term.value : term.value;
-    return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+  async function nameIris() {
+    const wanted = table.iris(MAX_LABELLED).filter((i) => !labels.has(i));
+    if (wanted.length === 0) { table.relabel(); return; }
+    try {
+      const resp = await fetch("/api/labels", {
+        method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify({ iris: wanted }),
+      });
+      if (!resp.ok) return;
+      const body = await resp.json();
+      for (const [iri, name] of Object.entries(body.labels || {})) labels.set(iri, name);
+      table.relabel();
+    } catch (err) { /* names are a nicety: the short IRIs stay */ }
+  }
+
+  function clearResults() {
+    shown = null;
+    results.replaceChildren();
+    truncation.hidden = true;
+    csvButton.disabled = jsonButton.disabled = ttlButton.disabled = true;
   }
 
   function download(name, type, text) {
@@ -207,82 +259,157 @@
   }
 
   csvButton.addEventListener("click", () => {
-    if (!current) return;
-    const lines = [current.vars.join(",")];
-    for (const row of current.rows) lines.push(current.vars.map((v) => csvValue(row[v])).join(","));
-    download("results.csv", "text/csv", lines.join("\r\n") + "\r\n");
+    if (shown && shown.rows) download("results.csv", "text/csv", table.csv(shown.truncated ? truncationText(shown) : ""));
   });
   jsonButton.addEventListener("click", () => {
-    if (lastJson) download("results.json", "application/sparql-results+json", JSON.stringify(lastJson, null, 2));
+    if (!shown || !shown.json) return;
+    const body = Object.assign({}, shown.json);
+    if (shown.truncated) { body.truncated = true; body.notice = truncationText(shown); }
+    download("results.json", "application/sparql-results+json", JSON.stringify(body, null, 2));
+  });
+  ttlButton.addEventListener("click", () => {
+    if (!shown || shown.kind !== "graph") return;
+    let text = R.toTurtle(shown.rows, Object.assign({ id: data.base }, data.prefixes));
+    if (shown.truncated) text = "# " + truncationText(shown) + "\n" + text;
+    download("results.ttl", "text/turtle", text);
   });
 
-  function showError(message) {
-    results.replaceChildren(span("error-message", message));
-    status.textContent = "Failed.";
+  // ------------------------------------------------------------------ errors
+
+  function showMark(line, column) {
+    mark = { line: line, column: column };
+    highlight();
+    const top = (line - 1) * parseFloat(getComputedStyle(textarea).lineHeight);
+    if (top < textarea.scrollTop || top > textarea.scrollTop + textarea.clientHeight - 40) {
+      textarea.scrollTop = Math.max(0, top - textarea.clientHeight / 3);
+    }
   }
 
-  async function run() {
+  function showError(body, ms) {
+    clearResults();
+    errorBox.replaceChildren();
+    if (body.line) {
+      const go = R.el("button", "link-button", "Line " + body.line + ", column " + body.column);
+      go.type = "button";
+      go.addEventListener("click", () => {
+        const i = indexOf(textarea.value, body.line, body.column);
+        textarea.focus();
+        textarea.setSelectionRange(i, i);
+      });
+      const short = body.message.replace(/^SPARQL syntax error at line \d+, column \d+: /, "");
+      errorBox.append(go, document.createTextNode(": " + short));
+      showMark(body.line, body.column);
+    } else {
+      errorBox.textContent = body.message;
+    }
+    errorBox.hidden = false;
+    status.textContent = "Failed after " + seconds(ms) + ".";
+  }
+
+  function clearError() {
+    errorBox.hidden = true;
+    errorBox.replaceChildren();
+    if (mark) { mark = null; highlight(); }
+  }
+
+  // ------------------------------------------------------------------ running
+
+  let finished = 0;          // queries ended (answered, failed or cancelled): tests wait on data-finished
+  function finish() {
+    if (!running) return;
+    form.dataset.finished = String(++finished);
+    clearInterval(running.timer);
+    running = null;
+    cancelButton.disabled = true;
+    runButton.disabled = false;
+  }
+
+  function cancel() {
+    if (!running) return;
+    const ms = performance.now() - running.started;
+    running.controller.abort();
+    finish();
+    status.textContent = "Cancelled after " + seconds(ms) + ".";
+    results.replaceChildren(R.el("p", "cancelled", "Query cancelled: no rows."));
+  }
+
+  async function fetchAnswer(text, signal, started) {
+    const resp = await fetch(data.endpoint, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
+      },
+      body: new URLSearchParams({ query: text }),
+      signal: signal,
+    });
+    const type = resp.headers.get("Content-Type") || "";
+    const truncated = (resp.headers.get("X-MAKB-Truncated") || "").toLowerCase() === "true";
+    if (!resp.ok) {
+      let body = { message: resp.status + " " + resp.statusText };
+      try { if (type.includes("json")) body = await resp.json(); } catch (err) { /* keep the status line */ }
+      return { kind: "error", body: body, ms: performance.now() - started };
+    }
+    if (type.includes("json")) {
+      const json = await resp.json();
+      const ms = performance.now() - started;
+      if (typeof json.boolean === "boolean") return { kind: "ask", value: json.boolean, json: json, ms: ms };
+      return { kind: "select", vars: json.head.vars, rows: json.results.bindings, json: json, truncated: truncated, ms: ms };
+    }
+    const rows = R.parseNTriples(await resp.text());
+    return { kind: "graph", vars: ["subject", "predicate", "object"], rows: rows, truncated: truncated,
+             ms: performance.now() - started };
+  }
+
+  /* Run the editor's query; `how` is "push" (a new history entry), "replace" or "none". */
+  async function run(how) {
+    if (running) cancel();
     insertPrefixes(missingPrefixes());
     const text = textarea.value;
     const link = permalinkFor(text);
     permalink.href = link;
-    history.replaceState(null, "", link);
-    current = null; lastJson = null;
-    csvButton.disabled = jsonButton.disabled = true;
+    if (how === "push" && (history.state === null || history.state.query !== text)) history.pushState({ query: text }, "", link);
+    else if (how !== "none") history.replaceState({ query: text }, "", link);
+    clearError();
+    clearResults();
+    const started = performance.now();
+    const controller = new AbortController();
+    running = { controller: controller, started: started,
+                timer: setInterval(() => { status.textContent = "Running… " + seconds(performance.now() - started); }, 250) };
     status.textContent = "Running…";
-    let resp;
+    cancelButton.disabled = false;
+    let answer;
     try {
-      resp = await fetch(data.endpoint, {
-        method: "POST",
-        headers: {
-          "Content-Type": "application/x-www-form-urlencoded",
-          "Accept": "application/sparql-results+json, text/turtle;q=0.9",
-        },
-        body: new URLSearchParams({ query: text }),
-      });
+      answer = await fetchAnswer(text, controller.signal, started);
     } catch (err) {
-      showError("The server did not answer: " + err);
+      if (controller.signal.aborted) return;   // cancel() said so already
+      finish();
+      showError({ message: "The server did not answer: " + err }, performance.now() - started);
       return;
     }
-    const type = resp.headers.get("Content-Type") || "";
-    if (!resp.ok) {
-      let message = resp.status + " " + resp.statusText;
-      try {
-        const body = type.includes("json") ? await resp.json() : null;
-        if (body && body.message) message = body.message;
-      } catch (err) { /* keep the status line */ }
-      showError(message);
-      return;
-    }
-    if (type.includes("json")) {
-      const body = await resp.json();
-      lastJson = body;
-      jsonButton.disabled = false;
-      if (typeof body.boolean === "boolean") {
-        results.replaceChildren(span("boolean", body.boolean ? "true" : "false"));
-        status.textContent = "Done.";
-        return;
-      }
-      current = { vars: body.head.vars, rows: body.results.bindings };
-      csvButton.disabled = false;
-      showPage(1);
-      status.textContent = "Done.";
-    } else {
-      const out = document.createElement("pre");
-      out.className = "graph-result";
-      out.textContent = await resp.text();
-      results.replaceChildren(out);
-      status.textContent = "Done.";
-    }
+    if (running === null || running.controller !== controller) return;
+    finish();
+    if (answer.kind === "error") { showError(answer.body, answer.ms); return; }
+    answers.delete(text);
+    answers.set(text, answer);
+    if (answers.size > MAX_KEPT) answers.delete(answers.keys().next().value);
+    showAnswer(answer);
   }
 
   // ------------------------------------------------------------------ wiring
 
   let timer = null;
+  let tabIndents = false;
   function changed() {
+    if (mark) { mark = null; errorBox.hidden = true; }
     highlight();
     clearTimeout(timer);
     timer = setTimeout(() => { permalink.href = permalinkFor(textarea.value); }, 200);
+  }
+
+  function setTabMode(indent) {
+    tabIndents = indent;
+    tabMode.textContent = indent ? "Tab indents (Escape to move on)." : "Tab moves on.";
   }
 
   textarea.addEventListener("input", changed);
@@ -290,8 +417,13 @@
   textarea.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
       ev.preventDefault();
-      run();
-    } else if (ev.key === "Tab" && !ev.shiftKey) {
+      run("push");
+    } else if ((ev.key === "m" || ev.key === "M") && ev.ctrlKey && !ev.altKey && !ev.metaKey) {
+      ev.preventDefault();
+      setTabMode(!tabIndents);
+    } else if (ev.key === "Escape" && tabIndents) {
+      setTabMode(false);
+    } else if (ev.key === "Tab" && tabIndents && !ev.shiftKey && !ev.ctrlKey && !ev.altKey) {
       ev.preventDefault();
       const s = textarea.selectionStart;
       textarea.value = textarea.value.slice(0, s) + "  " + textarea.value.slice(textarea.selectionEnd);
@@ -299,7 +431,11 @@
       changed();
     }
   });
-  form.addEventListener("submit", (ev) => { ev.preventDefault(); run(); });
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && running) cancel();
+  });
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); run("push"); });
+  cancelButton.addEventListener("click", cancel);
   document.querySelectorAll("button.prefix").forEach((b) => {
     b.addEventListener("click", () => { insertPrefixes([b.dataset.prefix]); textarea.focus(); });
   });
@@ -316,10 +452,26 @@
       document.querySelectorAll("a.canned-query.active").forEach((x) => x.classList.remove("active"));
       a.classList.add("active");
       changed();
-      run();
+      run("push");
     });
   });
 
+  // Back and Forward: the query of the entry, and its answer (kept, or run again)
+  window.addEventListener("popstate", (ev) => {
+    const params = new URLSearchParams(location.search);
+    const text = ev.state && typeof ev.state.query === "string" ? ev.state.query : (params.get("query") || "");
+    if (running) { running.controller.abort(); finish(); }
+    textarea.value = text;
+    clearError();
+    highlight();
+    permalink.href = permalinkFor(text);
+    const kept = answers.get(text);
+    if (kept) showAnswer(kept);
+    else if (text && params.get("run")) run("none");
+    else { clearResults(); status.textContent = ""; }
+  });
+
+  history.replaceState({ query: textarea.value }, "", location.href);
   highlight();
-  if (data.run) run();
+  if (data.run) run("none");
 })();
