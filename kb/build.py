@@ -5,13 +5,21 @@ leaves the store as it was; the others land.  Re-ingesting an unchanged
 document changes nothing.  Ingesting a newer version of a document replaces
 its graph atomically and carries the earlier status observations forward, so
 status changes stay queryable.
+
+The build also maintains the entities graph (see ``kb.mapping``): a shared
+entity is described there, with ``prov:wasDerivedFrom`` the document graph
+that introduced it, in the same write (one bulk-load batch, or one SPARQL
+Update) as the first document graph naming it; replacing or deleting a
+document removes, in the same write, the entities and stated facts no
+remaining document supports.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,12 +29,12 @@ import pyoxigraph as ox
 from kb import ingest
 from kb.errors import KBError, ParseError, StoreError
 from kb.ingest import SourceText, parser_version
-from kb.mapping import map_document
+from kb.mapping import STATED_PREDICATES, entities_graph, map_document, status_observation
 from kb.model import Document
 from kb.namespaces import ONTOLOGY_IRI, sparql_prefixes
 from kb.registry import Registry
 from kb.settings import PROJECT_ROOT
-from kb.store import GraphResult, Store, nquads, split_nquads
+from kb.store import GraphResult, Store, nquads, ntriples, split_nquads
 
 ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "makb.ttl"
 SHAPES_FILE = PROJECT_ROOT / "ontology" / "shapes.ttl"
@@ -116,6 +124,102 @@ def previous_observations(store: Store, graph: str) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(res.ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
 
 
+def referenced_entities(store: Store, graph: str) -> list[str]:
+    """The shared entities (and registry entries) a document graph refers to."""
+    rows = store.select(f"SELECT ?e WHERE {{ GRAPH <{graph}> {{ <{graph}> <{_REFERENCES}> ?e }} }}")
+    return [r["e"].value for r in rows]
+
+
+_REFERENCES = "http://purl.org/dc/terms/references"
+_MAKB = "https://w3id.org/makb/ontology#"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+
+
+def release_entities(entities: str, graph: str, candidates: Sequence[str]) -> str:
+    """SPARQL Update operations that keep the entities graph consistent once ``graph`` no longer
+    says what it said about ``candidates`` (the entities it referred to): facts no document
+    states any more, entities no document refers to any more (and links to them) go, and an
+    entity it introduced that others still name is credited to the first of those."""
+    if not candidates:
+        return ""
+    values = " ".join(f"<{c}>" for c in candidates)
+    stated = " ".join(f"makb:{p}" for p in STATED_PREDICATES)
+    unreferenced = "FILTER NOT EXISTS { GRAPH ?d { ?d dcterms:references ?e } }"
+    text = f"""
+DELETE {{ GRAPH <{entities}> {{ ?s ?p ?o }} }}
+WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {stated} }} GRAPH <{entities}> {{ ?s ?p ?o }}
+         FILTER NOT EXISTS {{ GRAPH ?d {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }} }} }} ;
+DELETE {{ GRAPH <{entities}> {{ ?x ?p ?e }} }}
+WHERE {{ VALUES ?e {{ {values} }} GRAPH <{entities}> {{ ?x ?p ?e }} {unreferenced} }} ;
+DELETE {{ GRAPH <{entities}> {{ ?e ?p ?o }} }}
+WHERE {{ VALUES ?e {{ {values} }} GRAPH <{entities}> {{ ?e ?p ?o }} {unreferenced} }} ;
+DELETE {{ GRAPH <{entities}> {{ ?e org:memberOf ?unit }} }}
+WHERE {{ VALUES ?e {{ {values} }} GRAPH <{entities}> {{ ?e org:memberOf ?unit }}
+         FILTER NOT EXISTS {{ GRAPH <{entities}> {{ ?post org:heldBy ?e ; org:postIn ?unit }} }} }} ;
+DELETE {{ GRAPH <{entities}> {{ ?e prov:wasDerivedFrom <{graph}> }} }}
+INSERT {{ GRAPH <{entities}> {{ ?e prov:wasDerivedFrom ?first }} }}
+WHERE {{
+  {{ SELECT ?e (MIN(?d) AS ?first)
+     WHERE {{ VALUES ?e {{ {values} }} GRAPH <{entities}> {{ ?e prov:wasDerivedFrom <{graph}> }}
+             GRAPH ?d {{ ?d dcterms:references ?e }} FILTER (?d != <{graph}>) }}
+     GROUP BY ?e }}
+  FILTER NOT EXISTS {{ GRAPH <{graph}> {{ <{graph}> dcterms:references ?e }} }}
+}}"""
+    # full IRIs: it follows other operations, and not every engine reads a prologue after ';'
+    for prefix, iri in (("makb:", _MAKB), ("org:", "http://www.w3.org/ns/org#"), ("prov:", "http://www.w3.org/ns/prov#"),
+                        ("dcterms:", "http://purl.org/dc/terms/"), ("rdf:", _RDF)):
+        text = re.sub(rf"\b{prefix}(\w+)", rf"<{iri}\1>", text)
+    return text
+
+
+def delete_document(store: Store, graph: str, base: str) -> bool:
+    """Remove a document's graph and, in the same write, what only it supported in the entities
+    graph (``base``: the KB's base IRI).  False when there was no such graph."""
+    if not store.has_graph(graph):
+        return False
+    cleanup = release_entities(entities_graph(base), graph, referenced_entities(store, graph))
+    store.update(f"DROP SILENT GRAPH <{graph}>" + (f" ;\n{cleanup}" if cleanup else ""))
+    return True
+
+
+def _raise(exc: KBError) -> None:
+    raise exc
+
+
+def ntriples_text(data: bytes) -> str:
+    """The N-Quads of one named graph as N-Triples text (the graph name dropped)."""
+    return "".join(f"{q.triple} .\n" for q in ox.parse(data, format=ox.RdfFormat.N_QUADS))
+
+
+_STATUS = "https://w3id.org/makb/ontology#status"
+_MODIFIED = "http://purl.org/dc/terms/modified"
+
+
+def status_changes(store: Store, graph: str, new: Sequence[ox.Triple], today: str) -> list[ox.Triple]:
+    """Status observations for the key actions whose status the new version of a document graph
+    changes: the status each version reported, with its date and source."""
+    rows = store.select(sparql_prefixes(["makb", "prov", "dcterms"]) + f"""
+        SELECT ?action ?status ?modified ?ingested ?source
+        WHERE {{ GRAPH <{graph}> {{
+          <{graph}> prov:wasDerivedFrom ?source ; prov:generatedAtTime ?ingested .
+          ?action makb:status ?status .
+          OPTIONAL {{ ?action dcterms:modified ?modified }} }} }}""")
+    status = {t.subject.value: t.object.value for t in new if t.predicate.value == _STATUS}
+    modified = {t.subject.value: t.object.value for t in new if t.predicate.value == _MODIFIED}
+    source = next((t.object.value for t in new if t.subject.value == graph and t.predicate.value == _DERIVED), "")
+    out: list[ox.Triple] = []
+    for r in rows:
+        action, was = r["action"].value, r["status"].value
+        now_status = status.get(action)
+        if now_status is None or now_status == was:
+            continue
+        before = r["modified"].value if "modified" in r else r["ingested"].value[:10]
+        out += status_observation(action, was, before, r["source"].value)
+        out += status_observation(action, now_status, modified.get(action) or today, source)
+    return out
+
+
 def parse_source(src: SourceText, registry: Registry) -> Document:
     return ingest.parse_text(src.text, src.source, registry)
 
@@ -132,6 +236,11 @@ class Prepared:
     triples: int
     nquads: bytes
     warnings: list[str]
+    #: shared entity IRI -> its description as N-Triples statements (no final " ."), if this
+    #: document is the first to name it
+    entities: dict[str, list[str]] = field(default_factory=dict)
+    #: facts about shared entities that this document states, as N-Triples statements
+    stated: list[str] = field(default_factory=list)
 
 
 def prepare_source(src: SourceText, registry: Registry, now: datetime,
@@ -149,7 +258,9 @@ def prepare_source(src: SourceText, registry: Registry, now: datetime,
     except Exception as exc:  # a mapping bug must not stop a batch either
         return DocumentOutcome(src.source, "failed", error=f"{src.source}: internal mapping error: {exc!r}")
     return Prepared(src.source, doc.kind, dg.iri, src.sha256, parser_version(doc.kind), len(dg.triples),
-                    nquads(dg.iri, dg.triples), [str(w) for w in doc.warnings])
+                    nquads(dg.iri, dg.triples), [str(w) for w in doc.warnings],
+                    {iri: [str(t) for t in ts] for iri, ts in dg.entities.items()},
+                    list(dict.fromkeys(str(t) for t in dg.stated)))
 
 
 def prepare_path(path: Path, registry: Registry, now: datetime, max_bytes: int | None) -> Prepared | DocumentOutcome:
@@ -164,7 +275,8 @@ class Builder:
     """Ingests documents into one store; keeps what it knows of the store between calls."""
 
     def __init__(self, store: Store, registry: Registry, now: datetime | None = None,
-                 max_bytes: int | None = None, batch_triples: int = BATCH_TRIPLES, bulk: bool = False) -> None:
+                 max_bytes: int | None = None, batch_triples: int = BATCH_TRIPLES, bulk: bool = False,
+                 preload: bool = False) -> None:
         self.store = store
         self.registry = registry
         self.now = now or datetime.now(UTC).replace(microsecond=0)
@@ -175,10 +287,58 @@ class Builder:
         #: set when a write failed because the store is unreachable; later documents are not attempted
         self.store_error: str | None = None
         self.versions = existing_versions(store)
+        self.entities = entities_graph(registry.base)
+        #: shared entities described in the store; with ``preload`` read whole now (a build),
+        #: otherwise looked up per document (one upload)
+        self._known: set[str] = set()
+        self._checked: set[str] | None = None
+        if preload:
+            self._known = self._described(None)
+        else:
+            self._checked = set()
+        #: stated facts written by this builder (the store keeps each once anyway)
+        self._stated: set[str] = set()
         self._pending: list[Prepared] = []
         self._pending_graphs: set[str] = set()
         self._pending_outcomes: list[DocumentOutcome] = []
         self._pending_triples = 0
+        self._pending_shared: list[str] = []
+        self._pending_new: list[str] = []
+
+    def _described(self, iris: Sequence[str] | None) -> set[str]:
+        """Which of ``iris`` (all, when None) the entities graph describes."""
+        values = "" if iris is None else "VALUES ?e { " + " ".join(f"<{i}>" for i in iris) + " } "
+        rows = self.store.select(
+            f"SELECT ?e WHERE {{ {values}GRAPH <{self.entities}> {{ ?e <{_DERIVED}> ?d }} }}")
+        return {r["e"].value for r in rows}
+
+    def _shared_lines(self, item: Prepared) -> tuple[list[str], list[str]]:
+        """(statements for the entities graph, entities newly described) for one document:
+        the description of each entity it is the first to name, and the facts it states."""
+        if self._checked is not None:
+            unchecked = [i for i in item.entities if i not in self._checked and i not in self._known]
+            if unchecked:
+                self._known |= self._described(unchecked)
+                self._checked.update(unchecked)
+        lines: list[str] = []
+        new: list[str] = []
+        for iri, description in item.entities.items():
+            if iri in self._known:
+                continue
+            self._known.add(iri)
+            new.append(iri)
+            lines.extend(description)
+            lines.append(f"<{iri}> <{_DERIVED}> <{item.graph}>")
+        for line in item.stated:
+            if line not in self._stated:
+                self._stated.add(line)
+                lines.append(line)
+        return lines, new
+
+    def _forget(self, new: list[str], stated: list[str]) -> None:
+        """A write failed: what it would have described is not in the store."""
+        self._known.difference_update(new)
+        self._stated.difference_update(stated)
 
     def ingest_parsed(self, src: SourceText, doc: Document) -> DocumentOutcome:
         """Map and stage a document already parsed."""
@@ -206,6 +366,9 @@ class Builder:
         return outcome
 
     def _stage(self, item: Prepared, outcome: DocumentOutcome) -> None:
+        lines, new = self._shared_lines(item)
+        self._pending_shared.extend(lines)
+        self._pending_new.extend(new)
         self._pending.append(item)
         self._pending_graphs.add(item.graph)
         self._pending_outcomes.append(outcome)
@@ -214,13 +377,35 @@ class Builder:
             self.flush()
 
     def _replace(self, item: Prepared, outcome: DocumentOutcome) -> None:
-        carried = previous_observations(self.store, item.graph)
+        """One SPARQL Update: the new graph, what it is first to describe, and the release of
+        what only the old version supported."""
+        try:
+            carried = previous_observations(self.store, item.graph)
+            old_refs = referenced_entities(self.store, item.graph)
+        except KBError as exc:
+            self._write(lambda e=exc: _raise(e), [outcome])
+            return
         triples = split_nquads(item.nquads).get(item.graph, [])
+        try:
+            carried += status_changes(self.store, item.graph, triples, self.now.date().isoformat())
+        except KBError as exc:
+            self._write(lambda e=exc: _raise(e), [outcome])
+            return
         seen = set(triples)
-        triples += [t for t in carried if t not in seen]
-        if self._write(lambda: self.store.replace_graphs([(item.graph, triples)]), [outcome]):
+        triples += [t for t in dict.fromkeys(carried) if t not in seen]
+        lines, new = self._shared_lines(item)
+        shared = "".join(f"{line} .\n" for line in lines)
+        body = ntriples(triples).decode("utf-8")
+        update = (f"DROP SILENT GRAPH <{item.graph}> ;\n"
+                  f"INSERT DATA {{ GRAPH <{item.graph}> {{\n{body}}}\nGRAPH <{self.entities}> {{\n{shared}}} }}")
+        cleanup = release_entities(self.entities, item.graph, old_refs)
+        if cleanup:
+            update += " ;\n" + cleanup
+        if self._write(lambda: self.store.update(update), [outcome]):
             outcome.status = "replaced"
-            outcome.triples = len(triples)
+            outcome.triples = len(triples) + len(lines)
+        else:
+            self._forget(new, lines)
 
     def flush(self) -> None:
         """Write the staged new documents: one batch on the embedded store, one request per
@@ -228,15 +413,22 @@ class Builder:
         if not self._pending:
             return
         pending, outcomes = self._pending, self._pending_outcomes
+        shared, new = self._pending_shared, self._pending_new
         self._pending, self._pending_outcomes, self._pending_triples = [], [], 0
-        self._pending_graphs = set()
+        self._pending_graphs, self._pending_shared, self._pending_new = set(), [], []
+        e = f"<{self.entities}>"
         if self.store.kind == "remote":
-            for item, outcome in zip(pending, outcomes, strict=True):
-                self._write(lambda item=item: self.store.add_graphs(item.nquads, [item.graph]), [outcome])
+            # one request: the document graphs and the entities graph's additions together
+            body = "".join(f"GRAPH <{p.graph}> {{\n{ntriples_text(p.nquads)}}}\n" for p in pending)
+            text = "".join(f"{line} .\n" for line in shared)
+            update = f"INSERT DATA {{\n{body}GRAPH {e} {{\n{text}}} }}"
+            ok = self._write(lambda: self.store.update(update), outcomes)
         else:
-            data = b"".join(p.nquads for p in pending)
+            data = b"".join(p.nquads for p in pending) + "".join(f"{line} {e} .\n" for line in shared).encode("utf-8")
             graphs = [p.graph for p in pending]
-            self._write(lambda: self.store.add_graphs(data, graphs, bulk=self.bulk), outcomes)
+            ok = self._write(lambda: self.store.add_graphs(data, graphs, bulk=self.bulk), outcomes)
+        if not ok:
+            self._forget(new, shared)
 
     def _write(self, write: Callable[[], None], outcomes: list[DocumentOutcome]) -> bool:
         if self.store_error:
@@ -306,7 +498,7 @@ def build(store: Store, paths: Iterable[str | Path], registry: Registry, now: da
     if with_static:
         report.static_triples = load_static(store, registry)
     builder = Builder(store, registry, now=now, max_bytes=max_bytes, batch_triples=batch_triples,
-                      bulk=store.kind == "embedded")
+                      bulk=store.kind == "embedded", preload=True)
     for item in _prepared(list(iter_documents(paths)), registry, builder.now, max_bytes, jobs):
         outcome = builder.ingest_prepared(item)
         report.outcomes.append(outcome)

@@ -350,6 +350,18 @@ def map_document(doc: Document, src: SourceText, registry: Registry, ingested: d
     return out
 
 
+def status_observation(action: str, status: str, observed: str, source: str) -> list[Triple]:
+    """A key action's status as one version of its source reported it on a date: written, for
+    each version, once a later version of the document reports a different status."""
+    obs = _n(f"{action}/status/{observed}-{short_hash(status, n=6)}")
+    triples = [Triple(_n(action), MAKB.statusObservation, obs), Triple(obs, A, MAKB.StatusObservation),
+               Triple(obs, MAKB.observedStatus, _n(status)), Triple(obs, PROV.wasDerivedFrom, _n(source))]
+    day = typed_date(observed)
+    if day is not None:
+        triples.append(Triple(obs, MAKB.observedOn, day))
+    return triples
+
+
 def _map_findings(b: _Builder, findings: list[Finding], g: str, main: str) -> None:
     for i, f in enumerate(findings, 1):
         node = f"{g}/finding/{i}"
@@ -487,14 +499,7 @@ def _map_key_action(b: _Builder, ka: KeyActionRecord, iri: str, pos: int, rec_ir
     b.date(iri, DCTERMS.modified, ka.updated)
     if ka.truncated:
         b.lit(iri, MAKB.truncated, True)
-    out.statuses[iri] = status
-    observed = ka.updated or ingested.date().isoformat()
-    obs = f"{iri}/status/{observed}-{short_hash(status, n=6)}"
-    b.add(iri, MAKB.statusObservation, obs)
-    b.add(obs, RDF.type, MAKB.StatusObservation)
-    b.add(obs, MAKB.observedStatus, status)
-    b.date(obs, MAKB.observedOn, observed)
-    b.add(obs, PROV.wasDerivedFrom, source)
+    out.statuses[iri] = status   # status observations are written when a later version changes it
 
 
 # ------------------------------------------------------------------------------- news

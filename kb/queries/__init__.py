@@ -11,7 +11,8 @@ comment lines::
 
 A parameter ``NAME`` is a variable ``?_NAME`` bound by a ``VALUES ?_NAME { ... }``
 block that holds its default value, so every file runs as it is in any SPARQL
-client.  ``CannedQuery.render`` fills those blocks, and also fills a
+client; a listing's ``limit`` and ``offset`` (type ``xsd:integer``) are its
+``LIMIT n`` / ``OFFSET n`` clauses instead.  ``CannedQuery.render`` fills those blocks, and also fills a
 ``VALUES ?var { ... }`` block with a list of IRIs (``iris={"graph": [...]}``);
 ``fill_values`` is the one place that rewrites a VALUES block.
 
@@ -45,7 +46,7 @@ _IRI_FORBIDDEN = ' <>"{}|^`\\'
 @dataclass(frozen=True)
 class Param:
     name: str
-    type: str        #: xsd:date, xsd:string, iri
+    type: str        #: xsd:date, xsd:string, iri; xsd:integer for a listing's limit / offset
     default: str
     help: str
 
@@ -69,7 +70,10 @@ class CannedQuery:
                               f"it takes: {', '.join(p.name for p in self.params) or 'none'}")
         text = self.text
         for p in self.params:
-            if p.name in values:
+            if p.name in _PAGING and p.name in values:   # a listing's page: its LIMIT / OFFSET clause
+                count = _count(p, values[p.name])
+                text = _PAGING[p.name].sub(lambda m, n=count: f"{m.group(1)}{n}", text)
+            elif p.name in values:
                 text = fill_values(text, "_" + p.name, [_term(p, values[p.name])])
         for var, listed in (iris or {}).items():
             if not _values_block(var).search(text):
@@ -98,6 +102,16 @@ def fill_values(text: str, var: str, terms: Sequence[str]) -> str:
     """``text`` with every ``VALUES ?var { ... }`` block holding ``terms`` (SPARQL terms, already checked)."""
     inside = " ".join(terms)
     return _values_block(var).sub(lambda m: f"{m.group(1)} {inside} {m.group(2)}", text)
+
+
+#: listing parameters bound to a solution modifier rather than a VALUES block
+_PAGING = {name: re.compile(rf"^(\s*{name.upper()}\s+)(\d+)", re.M) for name in ("limit", "offset")}
+
+
+def _count(p: Param, value: str) -> str:
+    if not re.fullmatch(r"\d{1,9}", value.strip()):
+        raise ConfigError(f"parameter {p.name} must be a whole number, got {value!r}")
+    return str(int(value))
 
 
 def _term(p: Param, value: str) -> str:
@@ -130,6 +144,12 @@ def _load(path: Path) -> CannedQuery:
             parts = value.split(None, 2)
             if len(parts) < 2:
                 raise ConfigError(f"{path}: param line needs 'name type [help]'")
+            if parts[0] in _PAGING:
+                clause = _PAGING[parts[0]].search(text)
+                if clause is None:
+                    raise ConfigError(f"{path}: parameter {parts[0]} has no '{parts[0].upper()} n' clause")
+                params.append(Param(parts[0], parts[1], clause.group(2), parts[2] if len(parts) > 2 else ""))
+                continue
             block = re.search(r"VALUES\s+\?_" + re.escape(parts[0]) + r"\s*\{([^}]*)\}", text)
             if block is None:
                 raise ConfigError(f"{path}: parameter {parts[0]} has no 'VALUES ?_{parts[0]} {{ ... }}' block")

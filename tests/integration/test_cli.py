@@ -40,7 +40,7 @@ def test_export_parses_to_the_counts_stats_reports(built: Path, capsys: pytest.C
                                                    tmp_path: Path) -> None:
     stats = _stats(capsys, "--store", str(built))
     assert stats["triples"] > 500 and stats["quads"] >= stats["triples"]
-    assert len(stats["graphs"]) == 5   # ontology, registry, three documents
+    assert len(stats["graphs"]) == 6   # ontology, registry, shared entities, three documents
     expected = {"ttl": stats["triples"], "nt": stats["triples"], "trig": stats["quads"]}
     for fmt, n in expected.items():
         out = tmp_path / f"kb.{fmt}"

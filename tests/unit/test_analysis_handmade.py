@@ -58,6 +58,7 @@ REGISTRY_GRAPH = f"{EX}graph/registry"
 
 TRIG = """
 @prefix makb: <https://w3id.org/makb/ontology#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix org: <http://www.w3.org/ns/org#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix foaf: <http://xmlns.com/foaf/0.1/> .
@@ -88,14 +89,25 @@ g:registry {
   <https://example.org/place/y> a schema:Country ; schema:name "Yland" .
 }
 
-g:a {
-  g:a a makb:DocumentGraph ; prov:wasDerivedFrom src:a .
-  src:a makb:fileName "news-a.txt" .
-  news:a dcterms:date "2019-05-01"^^xsd:date ; makb:country <https://example.org/place/x> .
-  <https://example.org/project/p1> a makb:Project ; dcterms:title "Project One" ; prov:wasDerivedFrom news:a ;
+g:entities {
+  <https://example.org/project/p1> a makb:Project ; dcterms:title "Project One" ; prov:wasDerivedFrom g:a ;
       makb:country <https://example.org/place/x> ;
       makb:funder <https://example.org/org/a> ;
       makb:consortiumMember <https://example.org/org/b>, <https://example.org/org/c> .
+  <https://example.org/partnership/s1> a makb:Partnership ; prov:wasDerivedFrom g:c ;
+      makb:party <https://example.org/org/d>, <https://example.org/org/e> .
+}
+
+g:a {
+  g:a a makb:DocumentGraph ; prov:wasDerivedFrom src:a .
+  src:a makb:fileName "news-a.txt" .
+  news:a dcterms:date "2019-05-01"^^xsd:date ; makb:country <https://example.org/place/x> ;
+      makb:mentions <https://example.org/project/p1> .
+  g:a-s1 rdf:subject <https://example.org/project/p1> ; rdf:predicate makb:funder ; rdf:object <https://example.org/org/a> .
+  g:a-s2 rdf:subject <https://example.org/project/p1> ; rdf:predicate makb:consortiumMember ;
+      rdf:object <https://example.org/org/b> .
+  g:a-s3 rdf:subject <https://example.org/project/p1> ; rdf:predicate makb:consortiumMember ;
+      rdf:object <https://example.org/org/c> .
 }
 
 g:b {
@@ -111,8 +123,9 @@ g:c {
   g:c a makb:DocumentGraph ; prov:wasDerivedFrom src:c .
   src:c makb:fileName "news-c.txt" .
   news:c dcterms:date "2020-07-01"^^xsd:date ; makb:country <https://example.org/place/y> .
-  <https://example.org/partnership/s1> a makb:Partnership ; prov:wasDerivedFrom news:c ;
-      makb:party <https://example.org/org/d>, <https://example.org/org/e> .
+  news:c makb:mentions <https://example.org/partnership/s1> .
+  g:c-s1 rdf:subject <https://example.org/partnership/s1> ; rdf:predicate makb:party ; rdf:object <https://example.org/org/d> .
+  g:c-s2 rdf:subject <https://example.org/partnership/s1> ; rdf:predicate makb:party ; rdf:object <https://example.org/org/e> .
 }
 
 g:r {
