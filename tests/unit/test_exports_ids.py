@@ -6,7 +6,7 @@ import io
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import igraph
+import igraph  # type: ignore[import-untyped]
 import networkx as nx
 import pytest
 
