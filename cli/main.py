@@ -287,7 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
              "makb extract --json data/documents/002_f7a1618a2c1dab11.txt"])
     p.add_argument("file", help="a document (ERC page text, management-response document or news release)")
     p.add_argument("--json", action="store_true", help="print the records as JSON")
-    p.add_argument("--kind", choices=["erc-page", "response-document", "news"], help="skip kind detection")
+    p.add_argument("--kind", choices=["erc-page", "response-document", "mr-tracker", "board-response", "news"],
+                   help="skip kind detection")
 
     p = add("query", cmd_query, "Run a SPARQL query (SELECT/ASK as a table, CONSTRUCT/DESCRIBE as Turtle).",
             ["makb query 'SELECT ?o WHERE { ?o a org:Organization } LIMIT 5'",

@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Kind = Literal["erc-page", "response-document", "news"]
+Kind = Literal["erc-page", "response-document", "mr-tracker", "board-response", "news"]
 
 
 # --------------------------------------------------------------------------- common

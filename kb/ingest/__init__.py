@@ -2,7 +2,7 @@
 
 Each parser module in this package exposes
 
-- ``KIND``: the kind it parses ("erc-page", "response-document", "news");
+- ``KIND``: the kind it parses ("erc-page", "response-document", "mr-tracker", "board-response", "news");
 - ``PARSER_VERSION``: bumped whenever its output changes;
 - ``sniff(text) -> float``: how sure it is (0..1) that the text is of its kind;
 - ``parse(text, source, registry) -> Document``: the records, or ``ParseError``.
@@ -18,11 +18,11 @@ from pathlib import Path
 from types import ModuleType
 
 from kb.errors import ParseError, UnknownDocumentKind
-from kb.ingest import erc, news, response_doc
+from kb.ingest import board, erc, news, response_doc, tracker
 from kb.model import Document
 from kb.registry import Registry
 
-PARSERS: dict[str, ModuleType] = {m.KIND: m for m in (erc, response_doc, news)}
+PARSERS: dict[str, ModuleType] = {m.KIND: m for m in (erc, response_doc, tracker, board, news)}
 
 #: Below this confidence no parser claims a document.
 MIN_CONFIDENCE = 0.3
@@ -73,8 +73,9 @@ def detect(text: str, source: str = "<input>") -> str:
     best, kind = scores[0]
     if best < MIN_CONFIDENCE:
         raise UnknownDocumentKind(
-            "not a recognised document (expected an ERC management-response page, "
-            "a management-response document or a news release)", source=source, line=1)
+            "not a recognised document (expected an ERC management-response page, a management-response "
+            "document, a management-response tracker page, an Executive Board management response or a news "
+            "release)", source=source, line=1)
     return kind
 
 

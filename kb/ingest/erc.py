@@ -23,6 +23,7 @@ plus site chrome ("Success message", "Latest Evaluations", the contact block) th
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from kb.errors import ParseError
 from kb.ingest.erc_actions import KeyActionReader
@@ -62,7 +63,7 @@ from kb.text.acceptance import split_acceptance
 from kb.text.clean import bullet_text, clean, strip_quotes
 from kb.text.dates import dates_before, due_date, parse_date
 
-KIND = "erc-page"
+KIND: Final = "erc-page"
 PARSER_VERSION = "1.0"
 
 #: The organisation whose country offices ERC commissioning units are.

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from kb.errors import ParseError
 from kb.ingest.guard import due_finding, guarded_run
@@ -28,6 +29,7 @@ from kb.model import (
     EvaluationRecord,
     Finding,
     KeyActionRecord,
+    Kind,
     ManagementResponseDocument,
     OrgRef,
     PersonRef,
@@ -36,11 +38,11 @@ from kb.model import (
 )
 from kb.registry import Registry
 from kb.registry.resolver import Resolver, find_country, strip_honorific
-from kb.text.acceptance import SEPARATORS, normalise_acceptance, split_acceptance
+from kb.text.acceptance import SEPARATORS, acceptance_in_prose, normalise_acceptance, split_acceptance
 from kb.text.clean import bullet_text, clean, join_lines, strip_markup, strip_quotes
 from kb.text.dates import due_date
 
-KIND = "response-document"
+KIND: Final = "response-document"
 PARSER_VERSION = "1.0"
 
 REC_RE = re.compile(r"^(?:Evaluation\s+)?Recommendation(?:\s+or\s+Issue)?\s*(?:No\.?\s*|#\s*)?"
@@ -94,6 +96,8 @@ def sniff(text: str) -> float:
         score += 0.05
     if re.search(r"\[\s*Added\s*:|^\s*Commissioning Unit\s*:", head, re.M | re.I):
         score *= 0.3
+    if re.search(r"\bDP(?:/FPA)?/\d{4}/\d+|Executive\s+Board", head[:5000]):
+        score *= 0.5   # an Executive Board document (kb.ingest.board)
     return min(score, 1.0)
 
 
@@ -116,8 +120,11 @@ class _Table:
     rows: int = 0
 
 
-class _Parser:
+class ResponseDocumentReader:
+    """Reads a response document line by line; ``kb.ingest.board`` reuses it with its own preamble."""
+
     def __init__(self, text: str, source: str, registry: Registry) -> None:
+        self.kind: Kind = KIND
         self.source = source
         self.registry = registry
         self.text = text
@@ -162,7 +169,7 @@ class _Parser:
         ev = EvaluationRecord(title=title or "", country=self.country,
                               prepared_by=self.prepared_by(), overall_comments=join_lines(self.overall or []))
         return ManagementResponseDocument(
-            source=self.source, kind=KIND, evaluation=ev, recommendations=[r.record for r in self.recs],
+            source=self.source, kind=self.kind, evaluation=ev, recommendations=[r.record for r in self.recs],
             warnings=sorted(self.findings, key=lambda f: (f.line is None, f.line or 0)),
             organisations=self.resolver.organisations())
 
@@ -314,6 +321,8 @@ class _Parser:
                 rest = rest.strip().lstrip(SEPARATORS).strip()
         if acceptance is None:
             acceptance, rest = split_acceptance(rest)
+        if acceptance is None:
+            acceptance = acceptance_in_prose(rest)
         rec.record.response = ResponseRecord(acceptance=acceptance)
         if rest:
             rec.response_lines.append(rest)
@@ -497,4 +506,4 @@ def _looks_like_due(line: str) -> bool:
 
 def parse(text: str, source: str, registry: Registry) -> ManagementResponseDocument:
     """Records of a management-response document; ``ParseError`` when the text is not one."""
-    return guarded_run(_Parser, text, source, registry)
+    return guarded_run(ResponseDocumentReader, text, source, registry)

@@ -11,6 +11,8 @@ _ACCEPTANCE = {spelling: ACCEPTANCES[key] for spelling, key in ACCEPTANCE_SPELLI
 _ACC_RE = re.compile(r"^(" + "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in _ACCEPTANCE),
                                             key=len, reverse=True)) + r")(?![\w-])", re.I)
 SEPARATORS = "-\u2013\u2014:.;,"
+#: words after which an acceptance word still states the position ("Partially agree as the office ...")
+_CONTINUES = re.compile(r"^(?:as|because|since|but|with|in\s+principle)\b", re.I)
 
 
 def normalise_acceptance(word: str) -> str | None:
@@ -30,7 +32,30 @@ def split_acceptance(text: str, strict: bool = True) -> tuple[str | None, str]:
         return None, text
     rest = text[m.end():]
     stripped = rest.lstrip()
-    if strict and stripped and stripped[0] not in SEPARATORS:
+    if strict and stripped and stripped[0] not in SEPARATORS and not _CONTINUES.match(stripped):
         return None, text
     rest = stripped.lstrip(SEPARATORS).strip()
     return normalise_acceptance(m.group(1)), rest
+
+
+_PROSE_RE = re.compile(
+    r"\b(?:UNDP|UNICEF|UNFPA|UNOPS|UN[- ]?Women|WFP|UNHCR|UNMAS|management|we|the\s+(?:office|unit|organi[sz]ation|"
+    r"programme|project|country\s+office|bureau|agency|team|secretariat))\s+"
+    r"(fully\s+|broadly\s+|partially\s+|partly\s+)?(agrees?|accepts?|disagrees?|rejects?|does\s+not\s+(?:agree|accept))\b",
+    re.I)
+
+
+def acceptance_in_prose(text: str | None) -> str | None:
+    """The acceptance a response states in its first sentences ("UNDP partially agrees with ..."), or None.
+
+    "Takes note" and narrative that states no position give None.
+    """
+    if not text:
+        return None
+    m = _PROSE_RE.search(clean(text)[:400])
+    if m is None:
+        return None
+    degree, verb = (m.group(1) or "").strip().lower(), m.group(2).lower()
+    if verb.startswith(("disagree", "reject", "does not")):
+        return "Rejected"
+    return "Partially accepted" if degree in ("partially", "partly") else "Accepted"
