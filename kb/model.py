@@ -41,6 +41,8 @@ class PersonRef:
     organisation: OrgRef | None = None  #: the unit or organisation the post is in
     email: str | None = None
     evidence: str | None = None
+    start: int | None = None   #: news: offsets of the evidence sentence in the source text
+    end: int | None = None
 
 
 @dataclass
@@ -145,6 +147,8 @@ class PlaceRecord:
     kind: Literal["country", "district", "region", "city", "site"] | None = None
     country: str | None = None
     evidence: str | None = None
+    start: int | None = None   #: offsets of the evidence sentence in the source text
+    end: int | None = None
 
 
 @dataclass
@@ -154,6 +158,8 @@ class MoneyRecord:
     what: str | None = None
     text: str | None = None     #: as printed ("136,000 USD")
     evidence: str | None = None
+    start: int | None = None   #: offsets of the evidence sentence in the source text
+    end: int | None = None
 
 
 @dataclass
@@ -163,6 +169,8 @@ class CountRecord:
     approximate: bool = False
     direct: bool | None = None   #: True direct beneficiaries, False indirect, None unknown
     evidence: str | None = None
+    start: int | None = None   #: offsets of the evidence sentence in the source text
+    end: int | None = None
 
 
 @dataclass
@@ -173,6 +181,8 @@ class AgreementRecord:
     about: str | None = None        #: project title
     place: str | None = None        #: where it was signed, as printed
     evidence: str | None = None
+    start: int | None = None   #: offsets of the evidence sentence in the source text
+    end: int | None = None
 
 
 @dataclass
@@ -187,6 +197,8 @@ class ProjectRecord:
     places: list[PlaceRecord] = field(default_factory=list)
     #: role name ("funders", "implementers", "consortium", "budget", "places", "title") -> evidence sentence
     evidence: dict[str, str] = field(default_factory=dict)
+    #: role name -> (start, end) offsets of its evidence sentence in the source text
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -194,12 +206,16 @@ class PartnershipRecord:
     parties: list[OrgRef] = field(default_factory=list)
     since: str | None = None        #: YYYY
     evidence: str | None = None
+    start: int | None = None   #: offsets of the evidence sentence in the source text
+    end: int | None = None
 
 
 @dataclass
 class OrganisationMention:
     org: OrgRef
     evidence: str | None = None
+    start: int | None = None   #: offsets of the evidence sentence in the source text
+    end: int | None = None
 
 
 @dataclass
@@ -225,7 +241,7 @@ class NewsDocument:
         out = _jsonify(self)
         out["organisations"] = [
             {"name": m.org.label, "acronym": m.org.acronym, "iri": m.org.iri, "as_printed": m.org.name,
-             "known": m.org.known, "type": m.org.org_type, "evidence": m.evidence}
+             "known": m.org.known, "type": m.org.org_type, "evidence": m.evidence, "start": m.start, "end": m.end}
             for m in self.organisations
         ]
         return out
@@ -246,7 +262,7 @@ def _jsonify(obj: Any) -> Any:
     if isinstance(obj, PersonRef):
         return {"name": obj.name, "role": obj.role,
                 "organisation": obj.organisation.label if obj.organisation else None,
-                "email": obj.email, "evidence": obj.evidence}
+                "email": obj.email, "evidence": obj.evidence, "start": obj.start, "end": obj.end}
     if isinstance(obj, Party):
         return {"name": obj.text, "kind": obj.kind,
                 "person": obj.person.name if obj.person else None,

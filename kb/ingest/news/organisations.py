@@ -1,0 +1,344 @@
+"""Organisations of a release, and the country it is about.
+
+Found as: registry names (regex gazetteer and spaCy's entity ruler), acronyms a release defines, names
+after a type cue, capitalised phrases headed by an organisation word, and statistical ORG entities repaired
+and filtered.
+
+Reads: sentences (text, spaCy entities), the registry, the place gazetteer.  Sets: ``Sentence.spans``
+(resolved ``OrgRef``s), ``Sentence.countries``, ``Context.aliases``, ``Context.country``; the component
+``organisations`` sets ``NewsDocument.organisations`` and an ``unknown-organisation`` finding per minted name.
+Names keep the form printed (``OrgRef.name``); a UN agency followed by a country is its office there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import weakref
+from collections import Counter
+from collections.abc import Iterable
+
+from kb.ingest.news import patterns as pat
+from kb.ingest.news.document import Context, Line, Sentence, Span, non_overlapping, squash
+from kb.model import NewsDocument, OrganisationMention, OrgRef
+from kb.registry import Registry
+
+#: spaCy labels of phrases that are not organisations even when an organisation word heads them
+NOT_ORG_LABELS = ("LAW", "EVENT", "WORK_OF_ART", "FAC", "PRODUCT", "PERSON")
+#: a dateline's place: "Kabul –", "Phnom Penh, Cambodia -", "BAKU, 12 July"
+DATELINE = re.compile(r"\s*(?P<place>[A-Z][\w'\u2019\-]*(?:\s+[A-Z][\w'\u2019\-]*){0,2})\s*[,\u2013\u2014-]")
+_HONORIFIC_OR_INITIAL = re.compile(rf"^(?:{pat.HONORIFIC}|[A-Z])$")
+
+
+def _name_pattern(name: str) -> str:
+    """Regex for one organisation name: acronyms exactly, other names in any case and spelling variant."""
+    """Regex for one organisation name: acronyms exactly, other names in any case and spelling variant."""
+    if not re.search(r"[a-z]", name):
+        return r"\s+".join(re.escape(t) for t in name.split())
+    parts = []
+    for token in name.split():
+        if token.lower() in ("and", "&"):
+            parts.append(r"(?:and|&)")
+            continue
+        p = "-?".join(re.escape(piece) for piece in token.split("-"))
+        p = re.sub(r"['\u2019]", "['\u2019]", p)
+        p = re.sub(r"(?i)organi[sz]ation", "organi[sz]ation", p)
+        p = re.sub(r"(?i)cent(?:er|re)", "cent(?:er|re)", p)
+        parts.append(p)
+    return "(?i:" + r"\s+".join(parts) + ")"
+
+
+def _alternation(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    pats = list(patterns)
+    if not pats:
+        return None
+    return re.compile(r"(?<![\w@\-])(?:" + "|".join(pats) + r")(?![\w@])")
+
+
+
+class Gazetteer:
+    """Compiled name patterns of one registry (built once per registry)."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.names: dict[str, str] = {}       # squashed -> registry name
+        ordered: list[str] = []
+        for name, _entry in registry.all_names():
+            key = squash(name)
+            if key and key not in self.names:
+                self.names[key] = name
+                ordered.append(name)
+        self.names_re = _alternation(_name_pattern(n) for n in ordered)
+        self.context: dict[str, str] = {}
+        for entry in registry.entries.values():
+            for name in entry.context_names:
+                self.context.setdefault(squash(name), name)
+        ctx = sorted(set(self.context.values()), key=lambda n: (-len(n), n))
+        self.context_re = _alternation(_name_pattern(n) for n in ctx)
+        self.countries = sorted(set(registry.countries.values()), key=lambda n: (-len(n), n))
+        country_alt = "|".join(re.escape(c) for c in self.countries)
+        self.country_re = re.compile(rf"(?<![\w\-])(?:{country_alt})(?![\w-])") if self.countries else None
+        self.unit_tail = re.compile(
+            rf"\s+(?:(?P<co>Country\s+Office|CO)\b(?:\s+(?:in|for)\s+(?P<c1>{country_alt}))?"
+            rf"|(?:in\s+)?(?P<c2>{country_alt})(?:\s+(?:Country\s+Office|CO))?)(?![\w-])") if self.countries else None
+
+
+_GAZETTEERS: weakref.WeakKeyDictionary[Registry, Gazetteer] = weakref.WeakKeyDictionary()
+
+
+def gazetteer(registry: Registry) -> Gazetteer:
+    gaz = _GAZETTEERS.get(registry)
+    if gaz is None:
+        gaz = _GAZETTEERS[registry] = Gazetteer(registry)
+    return gaz
+
+
+def cut_fragments(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
+    """The words of a capitalised run up to a fragment: "Embassy in Phnom Penh and H" (of "H.E.") ends before "and"."""
+    words = [t[2] for t in tokens]
+    for i, w in enumerate(words[:-1]):
+        if w.lower() == "and" and (_HONORIFIC_OR_INITIAL.match(words[i + 1]) or text[tokens[i + 1][1]:][:1] == "."):
+            return words[:i]
+    return words
+
+
+def ner_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
+    """spaCy's statistical ORG entities the rules above missed, repaired (leading article, honorific and
+    fragments after "and" cut, trailing connectors dropped) and kept only when they read as an organisation."""
+    text = s.masked
+    out: list[Span] = []
+    for e in s.ents("ORG"):
+        if e.ent_id or any(sp.start < e.end and e.start < sp.end for sp in spans):
+            continue
+        if re.match(r"(?:a|an)\s", e.text, re.I) or re.search(r"\b(?:a|an|as)\s*$", text[max(0, e.start - 8):e.start],
+                                                              re.I):
+            continue    # "... as a International Mine Action Centre": a description, not a name
+        tokens = [(t.start() + e.start, t.end() + e.start, t.group(0)) for t in re.finditer(r"[^\s,;:()]+",
+                                                                                           text[e.start:e.end])]
+        words = cut_fragments(text, tokens)
+        while words and (words[0].lower() in pat.STOP_WORDS or _HONORIFIC_OR_INITIAL.match(words[0])):
+            words, tokens = words[1:], tokens[1:]
+        while words and words[-1].lower() in pat.CONNECTORS:
+            words = words[:-1]
+        if not words or not pat.org_like(" ".join(words)) or not all(w[0].isupper() or w.lower() in pat.CONNECTORS
+                                                                      for w in words):
+            continue
+        start, end = tokens[0][0], tokens[len(words) - 1][1]
+        name = text[start:end].removesuffix("'s").removesuffix("\u2019s")
+        ref = ctx.lookup(name) or ctx.registry.mint(name)
+        out.append(Span(start, start + len(name), ref))
+    return out
+
+
+def find_aliases(ctx: Context) -> None:
+    """Acronyms a release defines: "Lebanon Mine Action Centre (LMAC)"."""
+    for s in ctx.prose():
+        for m in pat.BRACKET_ACRONYM.finditer(s.masked):
+            acr = m.group("acr")
+            run = pat.RUN_BEFORE.search(s.masked[max(0, m.start() - 160):m.start()])
+            if sum(c.isupper() for c in acr) < 2:
+                continue
+            full = pat.trim_to_acronym(run.group(0).split(), acr) if run else ""
+            if not full or not pat.org_like(full) or registry_name(ctx, full):
+                continue
+            known = ctx.registry.lookup(acr)
+            country = next((c for c in ctx.gaz.countries if re.search(rf"\b{re.escape(c)}\b", full)), None)
+            ref = known or ctx.registry.resolve(full, acronym=acr, country=country)
+            if not ref.known:
+                ref = dataclasses.replace(ref, acronym=acr)
+            ctx.aliases.setdefault(squash(full), ref)
+            ctx.aliases.setdefault(acr, ref)
+            ctx.alias_names.update({full, acr})
+    names = sorted(ctx.alias_names, key=lambda n: (-len(n), n))
+    ctx.alias_re = _alternation(_name_pattern(n) for n in names)
+
+
+def names_organisation(ctx: Context, phrase: str) -> bool:
+    """The phrase ends with an organisation's name ("United Nations Development Programme")."""
+    return any(m.end() == len(phrase) for rx in (ctx.gaz.names_re,) if rx
+               for m in rx.finditer(phrase))
+
+
+def registry_name(ctx: Context, name: str) -> str | None:
+    return ctx.gaz.names.get(squash(name))
+
+
+def find_country(ctx: Context, lines: list[Line]) -> None:
+    """The country a release is about: datelines, "in X", demonyms; donors ("Government of X") count little."""
+    scores: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    where: dict[str, str] = {}
+
+    def add(name: str, weight: float, order: int, text: str) -> None:
+        country = ctx.registry.country(name)
+        if country:
+            scores[country] += weight
+            first.setdefault(country, order)
+            where.setdefault(country, text)
+
+    for order, s in enumerate(x for x in ctx.sentences if x.kind != "contact"):
+        text = s.text
+        names = [(m.start(), m.end()) for rx in (ctx.gaz.names_re, ctx.alias_re) if rx
+                 for m in rx.finditer(text)]
+        for a, b, name in ctx.country_matches(text):
+            before = text[max(0, a - 40):a]
+            if any(x <= a and b <= y for x, y in names) or pat.DONOR_CONTEXT.search(before):
+                weight = 0.5
+            elif pat.PLACE_CONTEXT.search(before) or text[b:b + 2] in ("'s", "\u2019s"):
+                weight = 3.0
+            else:
+                weight = 1.0
+            add(name, weight, order, text)
+        for m in pat.DEMONYM_RE.finditer(text):
+            add(pat.DEMONYMS[m.group(0)], 1.0, order, text)
+        for e in s.ents("GPE", "LOC"):
+            place = ctx.places.lookup(e.text)
+            if place is not None and place.kind != "country" and not s.inside(e.start):
+                add(place.country, 2.0, order, text)
+    datelines = [ln.text for ln in lines if ln.kind == "date"]
+    first_prose = next((s.text for s in ctx.sentences if s.kind == "prose"), "")
+    for text in [*datelines, first_prose]:
+        lead = DATELINE.match(text)
+        place = ctx.places.lookup(lead.group("place")) if lead else None
+        if place is not None and place.kind in ("city", "region"):
+            add(place.country, 5.0, -1, text)
+        for _a, _b, name in ctx.country_matches(text[:40]):
+            add(name, 5.0, -1, text)
+    pub_country = ctx.registry.country_of(ctx.publisher) if ctx.publisher else None
+    if pub_country:
+        add(pub_country, 2.0, len(first), "")
+    ctx.country = max(scores, key=lambda c: (scores[c], -first[c])) if scores else None
+    ctx.country_evidence = where.get(ctx.country) or None if ctx.country else None
+
+
+def country_hits(ctx: Context, s: Sentence) -> list[tuple[int, int, str]]:
+    return [h for h in ctx.country_matches(s.masked) if not s.inside(h[0])]
+
+
+def org_spans(ctx: Context, s: Sentence, mint: bool = True) -> list[Span]:
+    text = s.masked
+    cands: list[Span] = []
+    if ctx.gaz.names_re:
+        for m in ctx.gaz.names_re.finditer(text):
+            printed = m.group(0)
+            reg = ctx.gaz.names.get(squash(printed))
+            ref = ctx.lookup(printed, reg) if printed[0].isupper() and reg else None
+            if ref:
+                cands.append(Span(m.start(), m.end(), ref))
+    if ctx.alias_re:
+        for m in ctx.alias_re.finditer(text):
+            ref = ctx.aliases.get(m.group(0)) or ctx.aliases.get(squash(m.group(0)))
+            if ref and m.group(0)[0].isupper():
+                cands.append(Span(m.start(), m.end(), dataclasses.replace(ref, name=m.group(0))))
+    if ctx.gaz.context_re:
+        for m in ctx.gaz.context_re.finditer(text):
+            reg = ctx.gaz.context.get(squash(m.group(0)))
+            ref = ctx.lookup(m.group(0), reg) if reg and m.group(0)[0].isupper() else None
+            if ref:
+                cands.append(Span(m.start(), m.end(), ref))
+    for e in s.entities:
+        if e.ent_id and e.label == "ORG":     # the registry's entity ruler
+            entry = ctx.registry.get(e.ent_id)
+            ref = ctx.lookup(e.text) or (entry.ref(e.text) if entry else None)
+            if ref:
+                cands.append(Span(e.start, e.end, ref))
+    spans = non_overlapping(cands)
+    spans = non_overlapping([unit_extension(ctx, text, sp) for sp in spans])
+    if mint and s.kind != "title":
+        spans = non_overlapping(spans + cue_spans(ctx, text, spans))
+        if s.kind == "prose":
+            spans = non_overlapping(spans + phrase_spans(ctx, s, spans))
+            spans = non_overlapping(spans + ner_spans(ctx, s, spans))
+    return spans
+
+
+def unit_extension(ctx: Context, text: str, sp: Span) -> Span:
+    """"UNDP Lebanon", "UNMAS in Iraq", "UNDP CO": the agency's office in a country."""
+    ref = sp.ref
+    if ctx.gaz.unit_tail is None or ref.org_type not in ("un-agency", "intergovernmental") or ref.parent:
+        return sp
+    m = ctx.gaz.unit_tail.match(text, sp.end)
+    if not m:
+        return sp
+    country = m.group("c1") or m.group("c2") or (ctx.country if m.group("co") else None)
+    country = ctx.registry.country(country) if country else None
+    if not country:
+        return sp
+    printed = text[sp.start:m.end()]
+    short = ref.acronym or ref.label
+    found = ctx.lookup(printed) or ctx.lookup(printed, f"{short} {country}")
+    if found is None:
+        unit = ctx.registry.mint(f"{short} {country}", type_hint="unit", country=country)
+        found = dataclasses.replace(unit, name=printed, parent=ref.iri)
+    return Span(sp.start, m.end(), found)
+
+
+def cue_spans(ctx: Context, text: str, spans: list[Span]) -> list[Span]:
+    """Names after a type cue: "local NGO Hayat", "the non-governmental organisation X"."""
+    out = []
+    for m in pat.NGO_CUE.finditer(text):
+        start, name = m.start("name"), m.group("name")
+        if any(sp.start <= start < sp.end for sp in spans):
+            continue
+        tokens = name.split()
+        while tokens and tokens[-1].lower() in pat.CONNECTORS:
+            tokens.pop()
+        if not tokens or tokens[0].lower() in pat.STOP_WORDS:
+            continue
+        name = " ".join(tokens)
+        ref = ctx.lookup(name) or ctx.lookup(name, f"NGO {name}") or ctx.registry.mint(name, type_hint="ngo")
+        out.append(Span(start, start + len(name), ref))
+    return out
+
+
+def phrase_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
+    """Capitalised phrases headed by an organisation word ("Swiss Foundation for Mine Action").
+
+    A phrase spaCy reads as a law, event, work, facility or product is not an organisation; a phrase is cut
+    before "and" + honorific or initial ("... Embassy in Phnom Penh and H.E. ...").
+    """
+    text = s.masked
+    not_orgs = [(e.start, e.end) for e in s.ents(*NOT_ORG_LABELS)]
+    residual = list(text)
+    for sp in spans:
+        residual[sp.start:sp.end] = "\x00" * (sp.end - sp.start)
+    res = "".join(residual)
+    out = []
+    for m in pat.CAP_RUN.finditer(res):
+        tokens = [(t.start() + m.start(), t.end() + m.start(), t.group(0)) for t in re.finditer(r"\S+", m.group(0))]
+        if len(tokens) > 24:
+            continue    # title-case text, not a name
+        for a, b in pat.org_pieces(cut_fragments(text, tokens), ctx.is_country):
+            start, end = tokens[a][0], tokens[b - 1][1]
+            if any(x <= start and end <= y for x, y in not_orgs):
+                continue
+            if re.search(r"\b(?:a|an|as\s+a|as\s+an)\s*$", res[max(0, start - 8):start], re.I):
+                continue
+            name = text[start:end].rstrip("'\u2019s") if text[start:end].endswith(("'s", "\u2019s")) \
+                else text[start:end]
+            owner = next((sp for sp in spans if sp.end < start and not text[sp.end:start].strip()), None)
+            if owner and not owner.ref.parent and owner.ref.org_type in ("un-agency", "intergovernmental"):
+                start, name = owner.start, text[owner.start:start + len(name)]
+                unit = ctx.registry.mint(name, type_hint="unit", country=ctx.country)
+                out.append(Span(start, start + len(name), dataclasses.replace(unit, parent=owner.ref.iri)))
+                continue
+            ref = ctx.lookup(name) or ctx.registry.mint(name)
+            out.append(Span(start, start + len(name), ref))
+    return out
+
+
+def organisations(ctx: Context, doc: NewsDocument) -> None:
+    mentions: dict[str, OrganisationMention] = {}
+    order = sorted(ctx.sentences, key=lambda s: s.kind != "prose")
+    firsts: dict[str, tuple[OrgRef, Sentence]] = {}
+    for s in ctx.sentences:
+        for sp in s.spans:
+            firsts.setdefault(sp.ref.iri, (sp.ref, s))
+    for ref, s in ctx.extra_mentions:
+        firsts.setdefault(ref.iri, (ref, s))
+    for iri, (ref, first) in firsts.items():
+        where = next((s for s in order if any(sp.ref.iri == iri for sp in s.spans)), first)
+        mentions[iri] = OrganisationMention(ref, where.text, *where.span)
+        if not ref.known:
+            ctx.warn("unknown-organisation", f"{ref.label!r} is not in the registry; minted {ref.iri}",
+                       first.line, ref.label)
+    doc.organisations = list(mentions.values())

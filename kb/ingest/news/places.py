@@ -1,0 +1,84 @@
+"""Places of a release: countries, places of a stated kind, and GPE/LOC entities the gazetteer knows.
+
+Places of a stated kind: "Saatli district", "the province of Pailin".
+
+Reads: sentences, their countries and entities, the place gazetteer (``kb.registry.places``).  Sets:
+``NewsDocument.places`` and ``Context.state["activity_places"]`` (the places work happens in, for projects).
+A place's country comes from the gazetteer; where the gazetteer does not know the name, from a country the
+sentence places things in, else from the release's country; never from an organisation printed nearby.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb.ingest.news import patterns as pat
+from kb.ingest.news.document import Context, Sentence
+from kb.model import NewsDocument, PlaceRecord
+
+_KIND_WORD = re.compile(r"\s+(?:province|district|governorate|oblast|region|municipality|city)$", re.I)
+_ACTIVITY = re.compile(r"clear|demin|survey|benefi|implement|project|programme|operat|educat|assist|releas|work"
+                       r"|deploy|destroy|train", re.I)
+_IN_BEFORE = re.compile(r"\b(?:in|across|throughout|of|to|at)\s+(?:the\s+)?(?:[A-Z][\w'\u2019\-]*,?\s+(?:and\s+)?)*$")
+#: population above which a city elsewhere wins over the release's country
+_BIG_CITY = 500_000
+
+
+def _country_for(ctx: Context, name: str, s: Sentence) -> str | None:
+    place = ctx.places.lookup(name, ctx.country)
+    named = {c for _a, _b, c in s.countries}
+    if place is not None and place.kind != "country" and (
+            place.country == ctx.country or place.country in named or place.kind in ("region", "district")
+            or place.rank >= _BIG_CITY or ctx.country is None):
+        return place.country
+    for a, _b, c in s.countries:
+        if pat.PLACE_CONTEXT.search(s.masked[max(0, a - 40):a]) and not pat.DONOR_CONTEXT.search(
+                s.masked[max(0, a - 40):a]):
+            return c
+    return ctx.country
+
+
+def places(ctx: Context, doc: NewsDocument) -> None:
+    seen: set[tuple[str, str]] = set()
+    activity: list[PlaceRecord] = []
+    for s in ctx.sentences:
+        if s.kind == "contact":
+            continue
+        start, end = s.span
+        for _a, _b, name in s.countries:
+            if (name, "country") not in seen:
+                seen.add((name, "country"))
+                doc.places.append(PlaceRecord(name, "country", None, s.text, start, end))
+        if s.kind != "prose":
+            continue
+        found: list[tuple[int, int]] = []
+        for hit in pat.find_places(s.masked):
+            found.append((hit.start, hit.end))
+            if s.inside(hit.start) or ctx.registry.country(hit.name) or (hit.name, hit.kind) in seen:
+                continue
+            seen.add((hit.name, hit.kind))
+            rec = PlaceRecord(hit.name, hit.kind, _country_for(ctx, hit.name, s), s.text,  # type: ignore[arg-type]
+                              start, end)
+            doc.places.append(rec)
+            activity.append(rec)
+        for e in s.ents("GPE", "LOC"):
+            name = _KIND_WORD.sub("", re.sub(r"^the\s+", "", e.text, flags=re.I))
+            if s.inside(e.start) or any(a < e.end and e.start < b for a, b in found) or ctx.registry.country(name):
+                continue
+            place = ctx.places.lookup(name, ctx.country)
+            if place is None or place.kind == "country" or any(n == name for n, _k in seen):
+                continue
+            seen.add((name, place.kind))
+            rec = PlaceRecord(name, place.kind, place.country, s.text, start, end)  # type: ignore[arg-type]
+            doc.places.append(rec)
+            if _ACTIVITY.search(s.masked) and not pat.SIGN.search(s.masked) and _IN_BEFORE.search(
+                    s.masked[:e.start]) and e.start > 40:
+                activity.append(rec)
+    if ctx.country and (ctx.country, "country") not in seen:
+        where = next((s for s in ctx.sentences if ctx.country in s.text), None)
+        if where is not None:
+            doc.places.insert(0, PlaceRecord(ctx.country, "country", None, where.text, *where.span))
+        elif ctx.country_evidence:
+            doc.places.insert(0, PlaceRecord(ctx.country, "country", None, ctx.country_evidence,
+                                             *ctx.span_of(ctx.country_evidence)))
+    ctx.state["activity_places"] = activity

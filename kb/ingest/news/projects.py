@@ -1,0 +1,153 @@
+"""Projects of a release: title, phase, budget, funders, implementers, consortium, beneficiaries and places.
+
+A title is quoted or an unquoted "... Initiative" / "... Project".
+
+Reads: prose sentences with organisation spans and countries, ``NewsDocument.money``, ``.counts`` and the
+activity places the places component found.  Sets: ``Context.project_titles`` (``find_titles``, which also
+masks quoted titles from the other components) and ``NewsDocument.projects`` with the evidence sentence and
+its span per role.  ``implementers`` are the organisations a project is implemented by (the consortium lead),
+``consortium`` the members named with them; ``funders`` are named by funding words, a country as its government.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb.ingest.news import organisations, quantities
+from kb.ingest.news import patterns as pat
+from kb.ingest.news.document import Context, Sentence, unique_refs
+from kb.model import NewsDocument, OrgRef, ProjectRecord
+
+
+def find_titles(ctx: Context) -> None:
+    """Quoted title-case phrases: project titles (kept) and other titles (masked from fact patterns)."""
+    for s in ctx.prose():
+        masked = s.text
+        for m in pat.QUOTED.finditer(s.text):
+            q = m.group(1).strip()
+            if not pat.title_case(q):
+                continue
+            before, after = s.text[max(0, m.start() - 40):m.start()].lower(), s.text[m.end():m.end() + 30].lower()
+            if project_context(q, before, after):
+                ctx.project_titles.append((q, s))
+            masked = masked[:m.start()] + "\x00" * (m.end() - m.start()) + masked[m.end():]
+        s.masked = masked
+    if not ctx.project_titles:
+        for s in ctx.prose():
+            for m in pat.PROJECT_PHRASE.finditer(s.masked):
+                words = m.group(0).split()
+                while words and words[0].lower() in pat.STOP_WORDS:
+                    words.pop(0)
+                if len(words) >= 3 and not organisations.names_organisation(ctx, " ".join(words)):
+                    ctx.project_titles.append((" ".join(words), s))
+                    break
+
+
+def project(ctx: Context, doc: NewsDocument) -> None:
+    prose = ctx.prose()
+    ev: dict[str, str] = {}
+    title = ctx.project_titles[0][0] if ctx.project_titles else None
+    if title:
+        ev["title"] = ctx.project_titles[0][1].text
+    funders = find_funders(ctx, prose, ev)
+    implementers, consortium = find_implementers(ctx, prose, ev)
+    phase = None
+    title_sentence = ctx.project_titles[0][1] if ctx.project_titles else None
+    places_to_look = [(title, title_sentence), (title_sentence.masked, title_sentence)] if title_sentence else []
+    for text, s in places_to_look + [(s.masked, s) for s in prose]:
+        hit = quantities.find_phase(text or "")
+        if hit and s is not None:
+            phase, ev["phase"] = hit.number, s.text
+            break
+    budget = next((m for m in doc.money if m.what in ("project budget", "budget")), None)
+    if budget and budget.evidence:
+        ev["budget"] = budget.evidence
+    beneficiaries = [c for c in doc.counts if c.evidence and pat.BENEFIT.search(c.evidence)
+                     and quantities.PERSON_HEAD_RE.search(c.what)]
+    if beneficiaries:
+        ev["beneficiaries"] = beneficiaries[0].evidence or ""
+    places = list(ctx.state.get("activity_places", []))
+    if not places:     # no districts: the countries the project's own sentences place it "in"
+        fact_sentences = set(ev.values())
+        places = [p for p in doc.places if p.kind == "country" and any(
+            s.text in fact_sentences and any(c[2] == p.name and pat.PLACE_CONTEXT.search(s.masked[:c[0]])
+                                             for c in s.countries) for s in prose)]
+    if places:
+        ev["places"] = places[0].evidence or ""
+    if not (title or funders or implementers or consortium or budget or phase):
+        return
+    if not title:
+        title = doc.title
+        ev["title"] = doc.title
+        ctx.warn("project-title-from-headline", "the project has no printed title; the headline stands for it",
+                   None, "project")
+    spans = {role: span for role, text in ev.items() if (span := _span(ctx, text)) is not None}
+    doc.projects.append(ProjectRecord(title, phase, budget, funders, implementers, consortium, beneficiaries,
+                                      places, ev, spans))
+
+
+def _span(ctx: Context, evidence: str) -> tuple[int, int] | None:
+    start, end = ctx.span_of(evidence)
+    return (start, end) if start is not None and end is not None else None
+
+
+def find_funders(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -> list[OrgRef]:
+    """Funders named by funding words in the prose."""
+    found: list[tuple[int, int, OrgRef, Sentence]] = []
+    for si, s in enumerate(prose):
+        for cue in pat.FUNDING_CUES:
+            for m in cue.finditer(s.masked):
+                for sp in ctx.orgs_after(s, m.end()):
+                    found.append((si, sp.start, sp.ref, s))
+                for pos, ref in ctx.countries_after(s, m.end()):
+                    found.append((si, pos, ref, s))
+                    ctx.extra_mentions.append((ref, s))
+        for sp in s.spans:
+            if pat.FUNDED_SUFFIX.match(s.masked, sp.end):
+                found.append((si, sp.start, sp.ref, s))
+        for m in pat.GIVING_VERB.finditer(s.masked):
+            rest = s.masked[m.end():]
+            rest = rest[:next((x.start() for x in re.finditer(r"[.;]", rest)), len(rest))]
+            if not (quantities.find_money(rest) or pat.FUNDING_NOUN.search(rest)):
+                continue
+            for pos, ref in ctx.subject(s, m.start()):
+                found.append((si, pos, ref, s))
+    out = unique_refs((si, pos, ref) for si, pos, ref, _s in found)
+    if found:
+        ev["funders"] = min(found, key=lambda t: (t[0], t[1]))[3].text
+    return out
+
+
+def find_implementers(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -> tuple[list[OrgRef], list[OrgRef]]:
+    impl: list[tuple[int, int, OrgRef]] = []
+    cons: list[tuple[int, int, OrgRef]] = []
+    for si, s in enumerate(prose):
+        for cue in pat.IMPLEMENT_CUES:
+            for m in cue.finditer(s.masked):
+                if re.match(r"\s*(?:an?|the)?\s*consortium\b", s.masked[m.end():], re.I):
+                    continue
+                for sp in ctx.orgs_after(s, m.end()):
+                    impl.append((si, sp.start, sp.ref))
+                    ev.setdefault("implementers", s.text)
+        for cue in pat.CONSORTIUM_CUES:
+            for m in cue.finditer(s.masked):
+                for sp in ctx.orgs_after(s, m.end(), re.compile(r"\bled\b")):
+                    cons.append((si, sp.start, sp.ref))
+                    ev.setdefault("consortium", s.text)
+        for m in pat.CONSORTIUM_LEAD.finditer(s.masked):
+            lead = ctx.orgs_after(s, m.end())[:1]
+            for sp in lead:
+                impl.append((si, sp.start, sp.ref))
+                ev.setdefault("implementers", s.text)
+    implementers = unique_refs(impl)
+    lead_iris = {r.iri for r in implementers}
+    consortium = [r for r in unique_refs(cons) if r.iri not in lead_iris]
+    return implementers, consortium
+
+
+def project_context(title: str, before: str, after: str) -> bool:
+    """A quoted title names a project: it ends with "Project", or "project" stands next to it."""
+    word = pat.PROJECT_WORD
+    return bool(re.search(rf"(?i){word}$", title)
+                or re.search(rf"{word}\s*(?:called|named|titled|entitled)?\s*$", before)
+                or re.match(rf"\s*{word}\b", after) or re.search(r"phase\s+of\s+(?:the\s+)?$", before))
