@@ -16,6 +16,7 @@ remaining document supports.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import re
@@ -187,6 +188,10 @@ def _raise(exc: KBError) -> None:
     raise exc
 
 
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
 def ntriples_text(data: bytes) -> str:
     """The N-Quads of one named graph as N-Triples text (the graph name dropped)."""
     return "".join(f"{q.triple} .\n" for q in ox.parse(data, format=ox.RdfFormat.N_QUADS))
@@ -205,9 +210,9 @@ def status_changes(store: Store, graph: str, new: Sequence[ox.Triple], today: st
           <{graph}> prov:wasDerivedFrom ?source ; prov:generatedAtTime ?ingested .
           ?action makb:status ?status .
           OPTIONAL {{ ?action dcterms:modified ?modified }} }} }}""")
-    status = {t.subject.value: t.object.value for t in new if t.predicate.value == _STATUS}
-    modified = {t.subject.value: t.object.value for t in new if t.predicate.value == _MODIFIED}
-    source = next((t.object.value for t in new if t.subject.value == graph and t.predicate.value == _DERIVED), "")
+    status = {_value(t.subject): _value(t.object) for t in new if t.predicate.value == _STATUS}
+    modified = {_value(t.subject): _value(t.object) for t in new if t.predicate.value == _MODIFIED}
+    source = next((_value(t.object) for t in new if _value(t.subject) == graph and t.predicate.value == _DERIVED), "")
     out: list[ox.Triple] = []
     for r in rows:
         action, was = r["action"].value, r["status"].value
@@ -383,13 +388,13 @@ class Builder:
             carried = previous_observations(self.store, item.graph)
             old_refs = referenced_entities(self.store, item.graph)
         except KBError as exc:
-            self._write(lambda e=exc: _raise(e), [outcome])
+            self._write(functools.partial(_raise, exc), [outcome])
             return
         triples = split_nquads(item.nquads).get(item.graph, [])
         try:
             carried += status_changes(self.store, item.graph, triples, self.now.date().isoformat())
         except KBError as exc:
-            self._write(lambda e=exc: _raise(e), [outcome])
+            self._write(functools.partial(_raise, exc), [outcome])
             return
         seen = set(triples)
         triples += [t for t in dict.fromkeys(carried) if t not in seen]

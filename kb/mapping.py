@@ -65,6 +65,8 @@ class _Terms:
 DCTERMS, FOAF, MAKB, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD = (
     _Terms(ns) for ns in (namespaces.DCTERMS, namespaces.FOAF, namespaces.MAKB, namespaces.ORG, namespaces.PROV,
                           namespaces.RDF, namespaces.RDFS, namespaces.SCHEMA, namespaces.SKOS, namespaces.XSD))
+#: NLP Interchange Format: character offsets of a news fact's evidence sentence in its source text
+NIF = _Terms("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -276,9 +278,11 @@ class _Builder:
                 self.done()
         return iri
 
-    def evidence(self, graph: str, s: str, p: object, o: str, sentence: str | None, always: bool = False) -> None:
-        """Reify (s, p, o) with the sentence it came from (standard RDF reification); without a
-        sentence only when ``always`` (a fact about a shared entity keeps its statement)."""
+    def evidence(self, graph: str, s: str, p: object, o: str, sentence: str | None, always: bool = False,
+                 span: tuple[int | None, int | None] = (None, None)) -> None:
+        """Reify (s, p, o) with the sentence it came from (standard RDF reification) and, for news, the
+        sentence's offsets in the source; without a sentence only when ``always`` (a fact about a shared
+        entity keeps its statement)."""
         if not sentence and not always:
             return
         stmt = f"{graph}/evidence/{short_hash(s, str(p), o, n=12)}"
@@ -287,9 +291,16 @@ class _Builder:
         self._seen.add(("stmt", stmt, ""))
         self.add(stmt, RDF.type, RDF.Statement)
         self.add(stmt, RDF.subject, s)
-        self.add(stmt, RDF.predicate, p)
+        self.add(stmt, RDF.predicate, _n(p))
         self.add(stmt, RDF.object, o)
         self.lit(stmt, MAKB.evidence, sentence)
+        self.offsets(stmt, span)
+
+    def offsets(self, node: str, span: tuple[int | None, int | None]) -> None:
+        """Where a news fact's evidence sentence sits in its source text (``nif:beginIndex``/``endIndex``)."""
+        if span[0] is not None and span[1] is not None:
+            self.lit(node, NIF.beginIndex, span[0])
+            self.lit(node, NIF.endIndex, span[1])
 
     def references(self, graph: str) -> None:
         """The document graph's links to the shared entities it refers to."""
@@ -518,15 +529,15 @@ def _map_news(b: _Builder, doc: NewsDocument, g: str, news: str) -> None:
         org = b.org(m.org)
         b.add(news, MAKB.mentions, org)
         if org:
-            b.evidence(g, news, MAKB.mentions, org, m.evidence)
+            b.evidence(g, news, MAKB.mentions, org, m.evidence, span=(m.start, m.end))
     for p in doc.people:
         person = b.person(p)
         b.add(news, MAKB.mentions, person)
-        b.evidence(g, news, MAKB.mentions, person, p.evidence)
+        b.evidence(g, news, MAKB.mentions, person, p.evidence, span=(p.start, p.end))
     for place in doc.places:
         piri = b.place(place)
         b.add(news, MAKB.mentions, piri)
-        b.evidence(g, news, MAKB.mentions, piri, place.evidence)
+        b.evidence(g, news, MAKB.mentions, piri, place.evidence, span=(place.start, place.end))
 
     projects: dict[str, str] = {}
     for proj in doc.projects:
@@ -558,6 +569,7 @@ def _map_news(b: _Builder, doc: NewsDocument, g: str, news: str) -> None:
             b.lit(money, SCHEMA.currency, proj.budget.currency)
             b.lit(money, RDFS.comment, proj.budget.what)
             b.lit(money, MAKB.evidence, proj.budget.evidence or ev.get("budget"))
+            b.offsets(money, (proj.budget.start, proj.budget.end))
         for j, count in enumerate(proj.beneficiaries, 1):
             grp = f"{piri}/beneficiaries/{short_hash(news, str(j), count.what)}"
             b.add(piri, MAKB.beneficiaries, grp)
@@ -568,6 +580,7 @@ def _map_news(b: _Builder, doc: NewsDocument, g: str, news: str) -> None:
             if count.direct is not None:
                 b.lit(grp, MAKB.direct, bool(count.direct))
             b.lit(grp, MAKB.evidence, count.evidence or ev.get("beneficiaries"))
+            b.offsets(grp, (count.start, count.end))
         for place in proj.places:
             pl = b.place(place)
             b.state(piri, MAKB.location, pl, place.evidence or ev.get("places"))
@@ -581,12 +594,13 @@ def _map_news(b: _Builder, doc: NewsDocument, g: str, news: str) -> None:
         b.date(air, DCTERMS.date, ag.date)
         b.lit(air, MAKB.signedAt, ag.place)
         b.lit(air, MAKB.evidence, ag.evidence)
+        b.offsets(air, (ag.start, ag.end))
         b.add(air, PROV.wasDerivedFrom, news)
         for ref in ag.parties:
             org = b.org(ref)
             if org:
                 b.add(air, MAKB.party, org)
-                b.evidence(g, air, MAKB.party, org, ag.evidence)
+                b.evidence(g, air, MAKB.party, org, ag.evidence, span=(ag.start, ag.end))
         if ag.about:
             target = projects.get(ag.about) or next(
                 (iri for t, iri in projects.items() if t.lower() == ag.about.lower()), None)

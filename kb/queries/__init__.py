@@ -71,8 +71,7 @@ class CannedQuery:
         text = self.text
         for p in self.params:
             if p.name in _PAGING and p.name in values:   # a listing's page: its LIMIT / OFFSET clause
-                count = _count(p, values[p.name])
-                text = _PAGING[p.name].sub(lambda m, n=count: f"{m.group(1)}{n}", text)
+                text = _PAGING[p.name].sub(r"\g<1>" + _count(p, values[p.name]), text)
             elif p.name in values:
                 text = fill_values(text, "_" + p.name, [_term(p, values[p.name])])
         for var, listed in (iris or {}).items():
