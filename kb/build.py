@@ -268,6 +268,38 @@ def prepare_source(src: SourceText, registry: Registry, now: datetime,
                     list(dict.fromkeys(str(t) for t in dg.stated)))
 
 
+def prepare_paths(paths: Sequence[Path], registry: Registry, now: datetime,
+                  max_bytes: int | None) -> list[Prepared | DocumentOutcome]:
+    """Several documents prepared, in order; the news releases among them are parsed as one batch
+    (``news.parse_many``: their sentences go through the spaCy pipeline together)."""
+    sources: list[SourceText | DocumentOutcome] = []
+    for path in paths:
+        try:
+            sources.append(ingest.read(path, max_bytes))
+        except ParseError as exc:
+            sources.append(DocumentOutcome(str(path), "failed", error=exc.message))
+    batch = [i for i, s in enumerate(sources) if isinstance(s, SourceText) and _is_news(s)]
+    texts = [(s.text, s.source) for s in (sources[i] for i in batch) if isinstance(s, SourceText)]
+    parsed = dict(zip(batch, ingest.news.parse_many(texts, registry), strict=True))
+    out: list[Prepared | DocumentOutcome] = []
+    for i, src in enumerate(sources):
+        doc = parsed.get(i)
+        if isinstance(src, DocumentOutcome):
+            out.append(src)
+        elif isinstance(doc, ParseError):
+            out.append(DocumentOutcome(src.source, "failed", error=doc.message))
+        else:
+            out.append(prepare_source(src, registry, now, doc))
+    return out
+
+
+def _is_news(src: SourceText) -> bool:
+    try:
+        return ingest.detect(src.text, src.source) == ingest.news.KIND
+    except ParseError:
+        return False
+
+
 def prepare_path(path: Path, registry: Registry, now: datetime, max_bytes: int | None) -> Prepared | DocumentOutcome:
     try:
         src = ingest.read(path, max_bytes)
@@ -467,23 +499,29 @@ def _worker_init(registry_path: str, base: str, countries: str, now: datetime, m
                          max_bytes=max_bytes)
 
 
-def _worker_prepare(path: Path) -> Prepared | DocumentOutcome:
+def _worker_prepare(paths: list[Path]) -> list[Prepared | DocumentOutcome]:
     registry = _worker_state["registry"]
     assert isinstance(registry, Registry)
-    return prepare_path(path, registry, _worker_state["now"], _worker_state["max_bytes"])  # type: ignore[arg-type]
+    return prepare_paths(paths, registry, _worker_state["now"], _worker_state["max_bytes"])  # type: ignore[arg-type]
 
 
 def _prepared(paths: list[Path], registry: Registry, now: datetime, max_bytes: int | None,
               jobs: int) -> Iterator[Prepared | DocumentOutcome]:
     """Every document prepared, in order: in ``jobs`` worker processes when there are many."""
+    chunks = [paths[i:i + PREPARE_CHUNK] for i in range(0, len(paths), PREPARE_CHUNK)]
     if jobs <= 1 or len(paths) < PARALLEL_MIN_DOCUMENTS:
-        for path in paths:
-            yield prepare_path(path, registry, now, max_bytes)
+        for chunk in chunks:
+            yield from prepare_paths(chunk, registry, now, max_bytes)
         return
     ctx = multiprocessing.get_context("forkserver")
     init = (str(registry.path), registry.base, str(registry.countries_path), now, max_bytes)
     with ctx.Pool(jobs, initializer=_worker_init, initargs=init) as pool:
-        yield from pool.imap(_worker_prepare, paths, chunksize=8)
+        for prepared in pool.imap(_worker_prepare, chunks):
+            yield from prepared
+
+
+#: documents one worker prepares at a time (its news releases share one spaCy batch)
+PREPARE_CHUNK = 32
 
 
 def default_jobs() -> int:
@@ -521,15 +559,30 @@ def ingest_bytes(store: Store, registry: Registry, name: str, data: bytes, max_b
     Raises ``ParseError`` (nothing written) when it cannot be read or parsed, and
     ``StoreError`` when the store refuses the write.
     """
+    now = now or datetime.now(UTC).replace(microsecond=0)
+    return store_upload(store, registry, prepare_upload(registry, name, data, max_bytes, now), now)
+
+
+def prepare_upload(registry: Registry, name: str, data: bytes, max_bytes: int | None = None,
+                   now: datetime | None = None) -> Prepared:
+    """Decode, parse and map an uploaded document without touching any store (ParseError when it cannot be read)."""
     if max_bytes is not None and len(data) > max_bytes:
         raise ParseError(f"document is {len(data):,} bytes, over the limit of {max_bytes:,}", source=name)
     src = ingest.decode(data, name)
     doc = parse_source(src, registry)
+    item = prepare_source(src, registry, now or datetime.now(UTC).replace(microsecond=0), doc)
+    if isinstance(item, DocumentOutcome):
+        raise StoreError(item.error or f"{name}: not written")
+    return item
+
+
+def store_upload(store: Store, registry: Registry, item: Prepared, now: datetime | None = None) -> DocumentOutcome:
+    """Write a document ``prepare_upload`` made ready (StoreError when the store refuses)."""
     builder = Builder(store, registry, now=now)
-    outcome = builder.ingest_parsed(src, doc)
+    outcome = builder.ingest_prepared(item)
     builder.flush()
     if builder.store_error:
         raise StoreError(builder.store_error)
     if outcome.status == "failed":
-        raise StoreError(outcome.error or f"{name}: not written")
+        raise StoreError(outcome.error or f"{item.source}: not written")
     return outcome

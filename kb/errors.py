@@ -125,3 +125,16 @@ class Forbidden(KBError):
 
     status = 403
     code = "forbidden"
+
+
+class Busy(StoreError):
+    """Every worker is taken and the queue is full, or a page is still being computed: try again shortly."""
+
+    code = "busy"
+
+
+class TooManyRequests(KBError):
+    """One client has as many queries running or waiting as it may."""
+
+    status = 429
+    code = "too-many-requests"

@@ -47,6 +47,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAKB_MAX_QUERY_BYTES", 65536, "Largest SPARQL query text the public endpoint accepts, in bytes.", int),
     Setting("MAKB_QUERY_WORKERS", 2, "Processes that run public SPARQL queries (each can be stopped at the limit).",
             int),
+    Setting("MAKB_MAX_RESULT_BYTES", 20_000_000,
+            "Most bytes of terms a public SPARQL answer carries; a longer answer is cut and marked "
+            "X-MAKB-Truncated, like one over the row cap.", int),
+    Setting("MAKB_WORKER_MEMORY", 1024,
+            "Address space of each query worker process, in MB (RLIMIT_AS); a query that needs more is stopped "
+            "with a query-too-large error. 0: no limit.", int),
+    Setting("MAKB_QUERY_QUEUE", 8,
+            "Public SPARQL requests that may wait for a free worker; more are answered 503 with Retry-After.", int),
+    Setting("MAKB_CLIENT_QUERIES", 4,
+            "Public SPARQL queries one client address may have running or waiting; more are answered 429. "
+            "One client never holds every worker.", int),
+    Setting("MAKB_PAGE_TIMEOUT", 5.0,
+            "Seconds a whole-KB page (dashboard for a chosen date, downloads) may take before the request is "
+            "answered 503 with Retry-After; the page goes on being computed into a bounded cache.", float),
     Setting("MAKB_WRITE_TOKEN", None,
             "Bearer token that enables web writes (upload, SPARQL Update, Graph Store). Unset: all writes refused."),
     Setting("MAKB_MAX_UPLOAD_BYTES", 5_000_000, "Largest document accepted by the web upload, in bytes.", int),

@@ -1,67 +1,179 @@
-"""The KB resources of one app: its store and registry, reached through one accessor."""
+"""The KB resources of one app: its store and registry, reached through one accessor; whole-KB results
+kept in a bounded cache with a deadline; whole-KB downloads kept as files; write faults remembered."""
 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import errno
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app
 
+from kb.errors import Busy, ConfigError, KBError, StoreError
 from kb.registry import Registry, load_registry
-from kb.store import Store, open_store
+from kb.sparql.sandbox import GuardedThread
+from kb.store import RDF_FORMATS, OxigraphStore, Store, open_store
 
 T = TypeVar("T")
 
+#: threads that compute whole-KB results; more requests for other keys wait or get 503
+PAGE_THREADS = 2
+#: whole-KB results being computed or waiting to be; past this, new keys are refused at once
+MAX_PENDING = 8
+#: seconds a client is told to wait when a page is still being computed
+PAGE_RETRY_AFTER = 5
+#: seconds the process writing a whole-KB download may take
+DOWNLOAD_TIMEOUT = 600.0
+_computing = threading.local()
+
 
 class Derived:
-    """Results computed from the whole store (the partner graph...), kept until the store changes.
+    """Results computed from the whole store (the partner graph, a dashboard...), kept until the store changes.
 
-    Web writes call ``invalidate``.  An embedded store changes only through this app (the
-    server holds it); a remote endpoint can change behind our back, so there an entry also
-    expires after ``ttl`` seconds.
+    At most ``size`` results are kept (the oldest goes first).  Each is computed
+    once on one of ``PAGE_THREADS`` threads, however many requests ask for it; a
+    request waits ``timeout`` seconds at most and is then answered ``Busy`` (503,
+    Retry-After) while the computation goes on into the cache for the next try.
+    Web writes call ``invalidate``.  An embedded store changes only through this
+    app (the server holds it); a remote endpoint can change behind our back, so
+    there an entry also expires after ``ttl`` seconds.
     """
 
-    def __init__(self, ttl: float | None, size: int = 32) -> None:
+    def __init__(self, ttl: float | None, size: int = 32, timeout: float | None = None) -> None:
         self.ttl = ttl
         self.size = size
+        self.timeout = timeout
         self._lock = threading.Lock()
         self._generation = 0
         self._entries: dict[Hashable, tuple[int, float, Any]] = {}
-        self._computing: dict[Hashable, threading.Lock] = {}
+        self._pending: dict[tuple[int, Hashable], Future[Any]] = {}
+        self._pool: ThreadPoolExecutor | None = None
 
     def invalidate(self) -> None:
         with self._lock:
             self._generation += 1
             self._entries.clear()
 
+    def _fresh(self, key: Hashable) -> tuple[bool, Any]:
+        hit = self._entries.get(key)
+        if hit is not None and hit[0] == self._generation and (
+                self.ttl is None or time.monotonic() - hit[1] < self.ttl):
+            return True, hit[2]
+        return False, None
+
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The cached value for ``key``, computed once even when requests ask at the same time."""
-        while True:
+        if getattr(_computing, "active", False):     # a result computed inside another one: no new thread
             with self._lock:
-                hit = self._entries.get(key)
-                if hit is not None and hit[0] == self._generation and (
-                        self.ttl is None or time.monotonic() - hit[1] < self.ttl):
-                    return hit[2]
-                generation = self._generation
-                gate = self._computing.setdefault(key, threading.Lock())
-            with gate:
-                with self._lock:
-                    hit = self._entries.get(key)
-                    fresh = hit is not None and hit[0] == self._generation and (
-                        self.ttl is None or time.monotonic() - hit[1] < self.ttl)
-                if fresh:
-                    continue
-                value = compute()
-                with self._lock:
-                    if generation == self._generation:
-                        if len(self._entries) >= self.size:
-                            self._entries.pop(next(iter(self._entries)))
-                        self._entries[key] = (generation, time.monotonic(), value)
-                return value
+                found, value = self._fresh(key)
+            return cast(T, value) if found else compute()
+        with self._lock:
+            found, value = self._fresh(key)
+            if found:
+                return cast(T, value)
+            slot = (self._generation, key)
+            future = self._pending.get(slot)
+            if future is None:
+                if len(self._pending) >= MAX_PENDING:
+                    raise Busy(f"{len(self._pending)} whole-KB pages are being computed; "
+                               f"try again in {PAGE_RETRY_AFTER} s")
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(PAGE_THREADS, thread_name_prefix="makb-page")
+                future = self._pool.submit(self._compute, slot, compute)
+                self._pending[slot] = future
+        try:
+            return cast(T, future.result(timeout=self.timeout))
+        except FutureTimeout:
+            raise Busy(f"this page is still being computed (over {self.timeout:g} s); "
+                       f"try again in {PAGE_RETRY_AFTER} s") from None
+
+    def _compute(self, slot: tuple[int, Hashable], compute: Callable[[], T]) -> T:
+        generation, key = slot
+        _computing.active = True
+        try:
+            value = compute()
+            with self._lock:
+                if generation == self._generation:
+                    if key not in self._entries and len(self._entries) >= self.size:
+                        self._entries.pop(next(iter(self._entries)))
+                    self._entries[key] = (generation, time.monotonic(), value)
+            return value
+        finally:
+            _computing.active = False
+            with self._lock:
+                self._pending.pop(slot, None)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class Downloads:
+    """Whole-KB downloads as files, written once per store state and then streamed from disk.
+
+    The files live in ``downloads/`` inside the embedded store's directory (a
+    temporary directory for other stores).  ``writer(fmt, path)`` writes one;
+    for the embedded store that happens in a separate guarded process, so the
+    web process never holds a whole export in memory.
+    """
+
+    def __init__(self, directory: Path, writer: Callable[[str, Path], None], derived: Derived,
+                 owned: bool = False) -> None:
+        self.directory = directory
+        self.writer = writer
+        self.derived = derived
+        self.owned = owned
+        self._generation = 0
+
+    def path(self, fmt: str) -> Path:
+        """The file of the whole KB in ``fmt`` (ConfigError for an unknown format, Busy while it is written)."""
+        if fmt not in RDF_FORMATS:
+            raise ConfigError(f"unknown format {fmt!r}; choose one of {', '.join(RDF_FORMATS)}")
+        generation = self._generation
+        return self.derived.get(("download", generation, fmt), lambda: self._write(generation, fmt))
+
+    def _write(self, generation: int, fmt: str) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / f"kb-{generation}.{fmt}"
+        if not path.exists():
+            self.writer(fmt, path)
+        return path
+
+    def invalidate(self) -> None:
+        """The store changed: later downloads are written anew, and the old files go."""
+        self._generation += 1
+        with contextlib.suppress(OSError):
+            for old in self.directory.glob("kb-*"):
+                old.unlink()
+
+    def close(self) -> None:
+        if self.owned:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def disk_full(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) says the disk is full."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno == errno.ENOSPC:
+            return True
+        text = current.message if isinstance(current, KBError) else str(current)
+        if "no space left" in text.lower():
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 @dataclass
@@ -75,6 +187,37 @@ class KBState:
     services: dict[str, Any] = field(default_factory=dict)
     #: whole-store results (the partner graph per filter set), dropped on every web write
     derived: Derived = field(default_factory=lambda: Derived(ttl=None))
+    #: why the last write failed, when it failed for a reason that outlives it (a full disk)
+    write_fault: str | None = None
+    downloads: Downloads | None = None
+    _guard: GuardedThread | None = None
+
+    def problems(self) -> list[str]:
+        """What keeps the app from full service, for the health report."""
+        return [f"the last write failed: {self.write_fault}"] if self.write_fault else []
+
+    def guarded(self) -> GuardedThread:
+        """The thread that runs SPARQL Update with no network (started on first use)."""
+        if self._guard is None:
+            self._guard = GuardedThread("makb-update")
+        return self._guard
+
+    def reopen_store(self) -> None:
+        """Open the embedded store anew (after a failed write its engine may refuse writes until reopened)."""
+        if not (isinstance(self.store, OxigraphStore) and self.store.kind == "embedded"):
+            return
+        location = self.store.location
+        self.store.close()
+        self.store = OxigraphStore(location)
+        executor = self.services.get("executor")
+        if executor is not None and hasattr(executor, "set_primary"):
+            executor.set_primary(self.store)
+
+    def invalidate(self) -> None:
+        """The store changed: drop whole-KB results and downloads."""
+        self.derived.invalidate()
+        if self.downloads is not None:
+            self.downloads.invalidate()
 
     def close(self) -> None:
         for service in list(self.services.values()):
@@ -82,6 +225,11 @@ class KBState:
             if close:
                 close()
         self.services.clear()
+        self.derived.close()
+        if self._guard is not None:
+            self._guard.close()
+        if self.downloads is not None:
+            self.downloads.close()
         self.store.close()
 
 
@@ -89,16 +237,49 @@ class KBState:
 REMOTE_TTL = 60.0
 
 
+def _downloads(app: Flask, state: KBState) -> Downloads:
+    store = state.store
+    if isinstance(store, OxigraphStore) and store.kind == "embedded":
+        def write_in_worker(fmt: str, path: Path) -> None:
+            from webapp.sparql import query_executor
+
+            executor = query_executor(app)
+            dump = getattr(executor, "dump", None)
+            if dump is None:
+                path.write_bytes(state.store.dump(fmt))
+            else:
+                dump(fmt, path, DOWNLOAD_TIMEOUT)
+        return Downloads(Path(store.location) / "downloads", write_in_worker, state.derived)
+
+    def write_here(fmt: str, path: Path) -> None:
+        tmp = path.with_suffix(path.suffix + ".part")
+        tmp.write_bytes(state.store.dump(fmt))
+        tmp.replace(path)
+    return Downloads(Path(tempfile.mkdtemp(prefix="makb-downloads-")), write_here, state.derived, owned=True)
+
+
 def init_app(app: Flask) -> None:
     settings = app.config["MAKB"]
     store = open_store(settings)
+    timeout = float(settings.get("MAKB_PAGE_TIMEOUT") or 0) or None
     state = KBState(settings=settings, store=store,
                     registry=load_registry(settings["MAKB_REGISTRY"], settings["MAKB_BASE_IRI"]),
-                    derived=Derived(ttl=REMOTE_TTL if store.kind == "remote" else None))
+                    derived=Derived(ttl=REMOTE_TTL if store.kind == "remote" else None, timeout=timeout))
+    state.downloads = _downloads(app, state)
     app.extensions["makb"] = state
     atexit.register(state.close)
 
 
 def kb() -> KBState:
     """The current app's KB state."""
-    return current_app.extensions["makb"]
+    return cast(KBState, current_app.extensions["makb"])
+
+
+def write_failed(state: KBState, exc: BaseException) -> None:
+    """Remember a write that failed for lack of space (the health report shows it until a write succeeds)."""
+    if disk_full(exc):
+        state.write_fault = "no space left on device"
+
+
+def disk_full_error() -> StoreError:
+    return StoreError("the store's disk is full: the write was not made; free some space and try again")

@@ -10,14 +10,16 @@ query runs through the app's ``kb.sparql.executors`` executor, which holds the l
 from __future__ import annotations
 
 import threading
+import time
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import UnsupportedMediaType
 
 from kb.errors import QueryError, QueryRefused, QueryTooLarge
-from kb.sparql.executors import QueryExecutor, make_executor
+from kb.sparql.executors import RETRY_AFTER, QueryExecutor, make_executor
 from kb.sparql.negotiation import choose
 from kb.sparql.service import answer, describe_service, health
+from kb.sparql.worker import Dataset
 from webapp.kbstate import kb
 from webapp.pages import editor_page, prefers_html
 
@@ -61,10 +63,6 @@ def _query_text() -> str | None:
     """The query of this request, or None when it has none."""
     if _params("update") or request.mimetype == "application/sparql-update":
         raise QueryRefused("SPARQL Update is not accepted here: /sparql is a read-only query endpoint")
-    for name in ("default-graph-uri", "named-graph-uri"):
-        if _params(name):
-            raise QueryError(f"{name} is not supported: the default graph is the union of all graphs; "
-                             "use FROM or GRAPH in the query")
     if request.method == "POST" and request.mimetype == "application/sparql-query":
         limit = int(kb().settings["MAKB_MAX_QUERY_BYTES"])
         if request.content_length is not None and request.content_length > limit:
@@ -85,6 +83,30 @@ def _query_text() -> str | None:
     return queries[0] if queries else None
 
 
+def _dataset() -> Dataset:
+    """The dataset named by ``default-graph-uri`` / ``named-graph-uri`` (SPARQL 1.1 Protocol 2.1.4)."""
+    return Dataset.from_params(_params("default-graph-uri"), _params("named-graph-uri"))
+
+
+def client_id() -> str:
+    """Who asks, for the per-client limit: the peer address (a proxy in front must pass its own limits)."""
+    return request.remote_addr or ""
+
+
+def request_deadline() -> float:
+    """When this request must be answered by: one time limit from its arrival, wait and run together."""
+    if "makb_deadline" not in g:
+        g.makb_deadline = time.monotonic() + float(kb().settings["MAKB_QUERY_TIMEOUT"])
+    return float(g.makb_deadline)
+
+
+@bp.before_app_request
+def _start_clock() -> None:
+    """The deadline counts from the request's arrival, before its body is read."""
+    if request.path == "/sparql":
+        request_deadline()
+
+
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
     """Answer a query, or describe the service when a GET has none."""
@@ -99,7 +121,8 @@ def sparql() -> Response:
         fmt = choose("DESCRIBE", request.headers.get("Accept"), formats)
         body = describe_service(request.base_url, executor, fmt)
         return Response(body, content_type=fmt.content_type)
-    reply = answer(executor, query, request.headers.get("Accept"), formats)
+    reply = answer(executor, query, request.headers.get("Accept"), formats, dataset=_dataset(),
+                   client=client_id(), deadline=request_deadline())
     resp = Response(reply.body, content_type=reply.format.content_type)
     if reply.truncated:
         resp.headers[TRUNCATED_HEADER] = "true"
@@ -116,8 +139,17 @@ def _cors(resp: Response) -> Response:
     return resp
 
 
+@bp.after_app_request
+def _retry_after(resp: Response) -> Response:
+    """Busy (503) and too-many-requests (429) answers say when to come back."""
+    if resp.status_code in (429, 503):
+        resp.headers.setdefault("Retry-After", str(RETRY_AFTER))
+    return resp
+
+
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    """Whether queries are answered: store kind, executor, limits, triple count."""
-    report = health(query_executor(), kb().store)
+    """Whether queries are answered: store kind, executor, limits, triple count; 503 when degraded or failing."""
+    state = kb()
+    report = health(query_executor(), state.store, state.problems())
     return jsonify(report), 200 if report["status"] == "ok" else 503

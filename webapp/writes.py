@@ -2,9 +2,15 @@
 
 Every write path exists only when ``MAKB_WRITE_TOKEN`` is set; the bearer
 token is compared in constant time.  Without the setting every write is
-refused (403).  Uploads are size-limited and parsed completely before anything
-is stored.  While a write runs, the public query workers are paused so that no
-reader sees half of it.
+refused (403).  Uploads are size-limited, parsed and mapped completely before
+the public queries are paused and anything is stored.  While a write runs, the
+public query workers are paused so that no reader sees half of it.
+
+SPARQL Update never reaches the network: ``LOAD`` and ``SERVICE`` are refused
+by name before it runs, and it runs on a thread that cannot open an IP socket
+(``kb.sparql.sandbox``).  A write that fails for lack of disk space is
+remembered (``/healthz`` says degraded); the next write reopens the store, so
+writes work again as soon as space is freed.
 """
 
 from __future__ import annotations
@@ -16,10 +22,20 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, request
 
-from kb.build import ingest_bytes
-from kb.errors import ConfigError, Forbidden, ParseError, QueryTooLarge, Unauthorized
-from kb.store import RDF_FORMATS
-from webapp.kbstate import kb
+from kb.build import prepare_upload, store_upload
+from kb.errors import (
+    ConfigError,
+    Forbidden,
+    KBError,
+    ParseError,
+    QueryError,
+    QueryRefused,
+    QueryTooLarge,
+    Unauthorized,
+)
+from kb.sparql.check import update_refusal
+from kb.store import RDF_FORMATS, Store
+from webapp.kbstate import disk_full, disk_full_error, kb, write_failed
 from webapp.sparql import query_executor
 
 bp = Blueprint("writes", __name__)
@@ -47,9 +63,18 @@ def writing() -> Iterator[None]:
     executor = query_executor()   # started now if need be, so no worker opens the store mid-write
     with state.write_lock, executor.writing():
         try:
+            if state.write_fault:
+                state.reopen_store()      # the engine may refuse writes after a full disk until reopened
             yield
+        except Exception as exc:
+            write_failed(state, exc)
+            if disk_full(exc):
+                raise disk_full_error() from exc
+            raise
+        else:
+            state.write_fault = None
         finally:
-            state.derived.invalidate()
+            state.invalidate()
 
 
 def _read_body(limit: int) -> bytes:
@@ -79,8 +104,9 @@ def upload() -> tuple[Response, int]:
     else:
         name = request.args.get("name") or "upload.txt"
         data = _read_body(limit)
+    prepared = prepare_upload(state.registry, name, data, max_bytes=limit)   # before queries are paused
     with writing():
-        outcome = ingest_bytes(state.store, state.registry, name, data, max_bytes=limit)
+        outcome = store_upload(kb().store, state.registry, prepared)
     code = 201 if outcome.status in ("added", "replaced") else 200
     return jsonify(outcome.__dict__), code
 
@@ -99,9 +125,22 @@ def update() -> Response:
             raise QueryTooLarge(f"update is over the limit of {limit:,} bytes")
     if not text.strip():
         raise ConfigError("no update given (form field 'update' or an application/sparql-update body)")
+    refusal = update_refusal(text)
+    if refusal:
+        raise QueryRefused(refusal)
     with writing():
-        state.store.update(text)
+        state.guarded().call(_run_update, kb().store, text)
     return jsonify({"status": "ok"})
+
+
+def _run_update(store: Store, text: str) -> None:
+    """Run an update; an engine failure of any kind is a QueryError naming it, never a bare 500."""
+    try:
+        store.update(text)
+    except KBError:
+        raise
+    except Exception as exc:  # the engine raises RuntimeError, ValueError... for evaluation errors
+        raise QueryError(f"the update failed: {exc}") from exc
 
 
 def _graph_param() -> str:
@@ -131,19 +170,19 @@ def _parse_body(graph: str) -> list[ox.Triple]:
 def graph_store() -> tuple[Response, int]:
     """Graph Store Protocol: PUT replaces a graph, POST adds to it, DELETE drops it."""
     authorise()
-    state = kb()
     graph = _graph_param()
     if request.method == "DELETE":
         with writing():
-            existed = state.store.has_graph(graph)
-            state.store.drop_graph(graph)
+            existed = kb().store.has_graph(graph)
+            kb().store.drop_graph(graph)
         return jsonify({"graph": graph, "deleted": existed}), 200 if existed else 404
     triples = _parse_body(graph)        # parsed completely before anything is stored
     with writing():
-        existed = state.store.has_graph(graph)
+        store = kb().store
+        existed = store.has_graph(graph)
         if request.method == "PUT":
-            state.store.replace_graph(graph, triples)
+            store.replace_graph(graph, triples)
         else:
             body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-            state.store.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body.decode('utf-8')}\n}} }}")
+            store.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body.decode('utf-8')}\n}} }}")
     return jsonify({"graph": graph, "triples": len(triples)}), 200 if existed else 201

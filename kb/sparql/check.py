@@ -16,6 +16,12 @@ a comment, unless it continues a variable (``?service``), a prefixed or blank
 node name (``sd:Service``, ``_:service``) or a language tag.  ``\\uXXXX``
 escapes are decoded first, as the SPARQL grammar says they may be, and the raw
 text is checked as well.  A prefix named ``service:`` is therefore refused too.
+Whatever this reading refuses, it refuses at least every ``SERVICE`` keyword
+that ``kb.sparql.tokens`` (the grammar's terminals) finds.
+
+This check only gives a clear error early.  What stops outbound requests is the
+operating system: the processes and threads that run public queries and
+updates cannot open an IP socket at all (``kb.sparql.sandbox``).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import re
 from collections.abc import Iterator
 
 from kb.errors import QueryError, QueryRefused, QueryTooLarge
+from kb.sparql import tokens
 
 #: deepest bracket nesting ({, ( and [) accepted: the engine's parser recurses per level
 MAX_NESTING = 200
@@ -42,11 +49,13 @@ _STRING = re.compile(
 _EOL = re.compile(r"[\r\n]")
 _WORD = re.compile(r"(?<![\w?$:\-.@])([A-Za-z_]+)(?![\w:\-])")
 _SERVICE = re.compile(r"service", re.IGNORECASE | re.ASCII)
+_LOAD = re.compile(r"load", re.IGNORECASE | re.ASCII)
 #: a token that swallows a following ``service``: variable, language tag, prefixed name or blank node
+#: (a local name cannot start with ``.`` or ``-``: ``ka:.SERVICE`` is ``ka:``, ``.`` and the keyword)
 _NAME_BEFORE = re.compile(
     r"(?:[?$]\w*"
     r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
-    r"|(?:_|[^\W\d][\w\-.]*)?:[\w\-.:%\\]*)\Z"
+    r"|(?:_|[^\W\d][\w\-.]*)?:(?:[\w:%\\][\w\-.:%\\]*)?)\Z"
 )
 #: a bare word before ``service``; engines split these keywords off it (``trueSERVICE``)
 _BARE_BEFORE = re.compile(r"[^\W\d]\w*\Z")
@@ -132,22 +141,29 @@ def _code_stretches(text: str) -> Iterator[tuple[int, int, tuple[int, int] | Non
             todo.append((s.end() if s else p + 1, span))
 
 
-def _is_service_keyword(text: str, k: int) -> bool:
+def _is_keyword_at(text: str, k: int) -> bool:
     # A window cut inside a longer name leaves a bare word that is no keyword: the check still holds.
     before = text[max(0, k - _LOOKBACK):k]
     if _NAME_BEFORE.search(before):
         return False
     bare = _BARE_BEFORE.search(before)
-    return bare is None or bare.group().lower() in _SPLIT_KEYWORDS
+    if bare is None or bare.group().lower() in _SPLIT_KEYWORDS:
+        return True
+    # a word right after a digit is a number's exponent (``2.5e0SERVICE``): the keyword follows it
+    return bare.start() > 0 and before[bare.start() - 1].isdigit()
 
 
 def _service_in(text: str) -> bool:
+    return _keyword_in(text, _SERVICE)
+
+
+def _keyword_in(text: str, word: re.Pattern[str]) -> bool:
     keyword: dict[int, bool] = {}
     for start, stop, span, terminator in _code_stretches(text):
-        for m in _SERVICE.finditer(text, start, stop):
+        for m in word.finditer(text, start, stop):
             k = m.start()
             if k not in keyword:
-                keyword[k] = _is_service_keyword(text, k)
+                keyword[k] = _is_keyword_at(text, k)
             if not keyword[k]:
                 continue
             # In text that is also an IRI, a '<' operator sits inside a parenthesised expression, so
@@ -182,7 +198,17 @@ def query_form(query: str) -> str:
 def uses_service(query: str) -> bool:
     """True when some reading of the query has a ``SERVICE`` keyword (see the module docstring)."""
     decoded = _decode_escapes(query)
-    return _service_in(decoded) or (decoded != query and _service_in(query))
+    return (_service_in(decoded) or (decoded != query and _service_in(query))
+            or "SERVICE" in tokens.words(query))
+
+
+def update_refusal(update: str) -> str | None:
+    """Why a token-bearing SPARQL Update must not run (``LOAD`` or ``SERVICE`` would fetch URLs), or None."""
+    if "LOAD" in tokens.words(update) or "LOAD" in keywords(update) or _keyword_in(_decode_escapes(update), _LOAD):
+        return "LOAD is not allowed in updates: this server fetches no URLs (upload the document instead)"
+    if uses_service(update):
+        return "SERVICE is not allowed in updates: this server makes no outbound requests"
+    return None
 
 
 def nesting_depth(query: str) -> int:

@@ -9,19 +9,24 @@ import pyoxigraph as ox
 
 from kb.errors import KBError, QueryError
 from kb.sparql.check import check_public
-
-#: seconds a new worker process may take to open the store
 from kb.sparql.executors import _RDF_TYPE, _RDFS, SD, Answer, QueryExecutor, Reply
 from kb.sparql.negotiation import FORMATS, Format, choose, serialise_answer, serialise_graph
+from kb.sparql.sandbox import memory_mb
+from kb.sparql.worker import NO_DATASET, Dataset
 from kb.store import Store
 from kb.store.results import SelectResult
 
 
-def answer(executor: QueryExecutor, query: str, accept: str | None, format_params: Iterable[str] = ()) -> Reply:
-    """Check ``query``, choose its format (before running it), run it and serialise the result."""
+def answer(executor: QueryExecutor, query: str, accept: str | None, format_params: Iterable[str] = (), *,
+           dataset: Dataset = NO_DATASET, client: str = "", deadline: float | None = None) -> Reply:
+    """Check ``query``, choose its format (before running it), run it and serialise the result.
+
+    ``deadline`` (``time.monotonic()``) is when the request must be answered by; ``client`` names who
+    asks (for the per-client limit); ``dataset`` is what the protocol parameters named.
+    """
     form = check_public(query, executor.max_bytes)
     fmt = choose(form, accept, format_params)
-    ans = Answer(form, executor.run_checked(query))
+    ans = Answer(form, executor.run_checked(query, dataset=dataset, client=client, deadline=deadline))
     return Reply(serialise_answer(ans.result, fmt), fmt, ans.truncated, form)
 
 
@@ -42,8 +47,10 @@ def service_description(endpoint: str, executor: QueryExecutor) -> list[ox.Tripl
         ox.Triple(me, sd("feature"), sd("UnionDefaultGraph")),
         ox.Triple(me, ox.NamedNode(_RDFS + "label"), ox.Literal("Mine Action KB SPARQL endpoint")),
         ox.Triple(me, ox.NamedNode(_RDFS + "comment"), ox.Literal(
-            f"Read-only SPARQL 1.1 Query over the union of all named graphs. Each query may run "
-            f"{executor.timeout:g} s and returns at most {executor.max_rows:,} rows or triples "
+            f"Read-only SPARQL 1.1 Query. The default graph is the union of all named graphs unless the "
+            f"query names a dataset (FROM, FROM NAMED) or the request does (default-graph-uri, "
+            f"named-graph-uri). Each request is answered within {executor.timeout:g} s and returns at most "
+            f"{executor.max_rows:,} rows or triples and about {executor.max_result_bytes:,} bytes "
             f"(a cut answer carries the header X-MAKB-Truncated: true); query texts up to "
             f"{executor.max_bytes:,} bytes. SPARQL Update and SERVICE are refused. The KB's usual "
             f"prefixes (makb, org, prov, skos, dcterms, ...) may be used without declaring them.")),
@@ -59,13 +66,21 @@ def describe_service(endpoint: str, executor: QueryExecutor, fmt: Format) -> byt
     return serialise_graph(service_description(endpoint, executor), fmt, prefixes)
 
 
-def health(executor: QueryExecutor, store: Store) -> dict[str, Any]:
-    """Whether the public query path answers, with the store's kind and its triple count."""
+def health(executor: QueryExecutor, store: Store, problems: Iterable[str] = ()) -> dict[str, Any]:
+    """Whether the public query path answers, with the store's kind and its triple count.
+
+    ``status`` is "ok", "degraded" (answers, but a worker is down or ``problems`` names
+    something, such as the last write failing for lack of space) or "failing".
+    """
     from kb import queries
 
-    out: dict[str, Any] = {"status": "ok", "store": store.kind, **executor.info()}
+    reasons = [*executor.problems(), *problems]
+    out: dict[str, Any] = {"status": "degraded" if reasons else "ok", "store": store.kind, **executor.info(),
+                           "web_peak_rss_mb": memory_mb().get("peak")}
+    if reasons:
+        out["problems"] = reasons
     try:
-        result = executor.execute(queries.internal("endpoint/health").text).result
+        result = executor.execute(queries.internal("endpoint/health").text, client="healthz").result
         if not isinstance(result, SelectResult):
             raise QueryError("internal query endpoint-health is not a SELECT")
         out["triples"] = int(result.rows[0][0].value) if result.rows and result.rows[0][0] else 0

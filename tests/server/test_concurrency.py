@@ -15,7 +15,7 @@ from pathlib import Path
 from kb import ingest
 from kb.mapping import map_document
 from kb.registry import Registry
-from tests.integration.test_reliability_ingest import erc_variant
+from tests.support.kbs import erc_variant
 from tests.support.webserver import running_app
 
 TOKEN = "concurrency-token"
@@ -39,8 +39,9 @@ def test_readers_see_whole_documents_while_an_ingest_runs(seed_store_copy: Path,
     texts = [erc_variant(1000 + i) for i in range(DOCUMENTS)]
     expected = expected_counts(texts, registry)
     assert all(re.search(r"final-evaluation-[0-9]+-", g) for g in expected)
+    # every reader comes from 127.0.0.1: let that one client have them all running or waiting
     config = {"MAKB_STORE": str(seed_store_copy), "MAKB_WRITE_TOKEN": TOKEN, "MAKB_QUERY_WORKERS": 2,
-              "MAKB_QUERY_TIMEOUT": 30}
+              "MAKB_QUERY_TIMEOUT": 30, "MAKB_CLIENT_QUERIES": READERS, "MAKB_QUERY_QUEUE": READERS}
     with running_app(config) as base:
         stop = threading.Event()
         answers: list[int] = []

@@ -5,6 +5,7 @@ updates and SERVICE refused, the time limit, the row cap, hostile queries, no st
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import json
 import shutil
@@ -77,9 +78,21 @@ def expected(seed_store_dir: Path) -> Iterator[OxigraphStore]:
 
 
 def call(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None,
-         method: str | None = None, params: dict[str, str] | None = None) -> Reply:
+         method: str | None = None, params: dict[str, str] | None = None, source: str | None = None) -> Reply:
+    """One request; ``source`` is another loopback address to send it from (another client to the server)."""
     if params:
         url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
+    if source is not None:
+        parts = urllib.parse.urlsplit(url)
+        conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30,
+                                          source_address=(source, 0))
+        try:
+            conn.request(method or ("POST" if data is not None else "GET"),
+                         parts.path + (f"?{parts.query}" if parts.query else ""), body=data, headers=headers or {})
+            resp = conn.getresponse()
+            return Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read())
+        finally:
+            conn.close()
     req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(req, timeout=30) as resp:
@@ -88,10 +101,11 @@ def call(url: str, *, data: bytes | None = None, headers: dict[str, str] | None 
         return Reply(exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read())
 
 
-def query(site: Site, text: str, accept: str | None = None, how: str = "get", **params: str) -> Reply:
+def query(site: Site, text: str, accept: str | None = None, how: str = "get", source: str | None = None,
+          **params: str) -> Reply:
     headers = {"Accept": accept} if accept else {}
     if how == "get":
-        return call(site.sparql, headers=headers, params={"query": text, **params})
+        return call(site.sparql, headers=headers, params={"query": text, **params}, source=source)
     if how == "form":
         return call(site.sparql, data=urllib.parse.urlencode({"query": text, **params}).encode(),
                     headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
@@ -307,7 +321,9 @@ def test_an_expensive_query_is_stopped_while_others_are_served(site: Site) -> No
     t = threading.Thread(target=run_slow)
     t.start()
     started.wait()
-    quick = [query(site, "ASK { ?o a org:Organization }", "application/sparql-results+json") for _ in range(3)]
+    # another client: one client never holds every worker
+    quick = [query(site, "ASK { ?o a org:Organization }", "application/sparql-results+json", source="127.0.0.2")
+             for _ in range(3)]
     t.join(60)
     assert [q.json()["boolean"] for q in quick] == [True, True, True]
     assert_error(slow["reply"], 503, "time limit of 2 s")
@@ -327,13 +343,13 @@ def test_hostile_queries_get_a_named_error_and_the_server_stays_up(site: Site) -
         (query(site, huge, how="direct"), 413, ["1,048,", "limit is 65,536"]),
         (query(site, huge, how="form"), 413, ["limit is 65,536"]),
         (query(site, "SELECT * WHERE " + "{" * 5000 + "}" * 5000), 400, ["nests brackets 5000 deep"]),
-        (query(site, "SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * 60000 + "true) }", how="direct"), 400,
-         ["stopped the process running it"]),
+        (query(site, "SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * 60000 + "true) }", how="direct"), 413,
+         ["stopped the process running it", "SIGSEGV"]),
         (query(site, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"), 503, ["time limit"]),
         (query(site, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f "
                      "FILTER regex(CONCAT(STR(?c), STR(?f)), '^(a+)+(b+)+(c+)+$') }"), 503, ["time limit"]),
         (call(site.sparql, data=b"query=x", headers={"Content-Type": "text/plain"}), 415, ["sparql-query"]),
-        (query(site, "ASK {}", **{"default-graph-uri": "urn:g"}), 400, ["default-graph-uri"]),
+        (query(site, "ASK {}", **{"default-graph-uri": "not an IRI"}), 400, ["default-graph-uri", "not an IRI"]),
     ]
     for reply, status, words in cases:
         assert_error(reply, status, *words)
@@ -370,3 +386,42 @@ def test_a_web_write_pauses_the_workers_and_queries_then_see_it(seed_store_copy:
         assert client.get("/sparql", query_string=ask).get_json()["boolean"] is True
     finally:
         app.extensions["makb"].close()
+
+
+# ------------------------------------------------------------------------------------ datasets (FROM, protocol)
+
+REGISTRY_GRAPH = "https://w3id.org/makb/id/graph/registry"
+COUNT = "SELECT (COUNT(*) AS ?n) {FROM} WHERE {{ ?s ?p ?o }}"
+COUNT_NAMED = "SELECT (COUNT(*) AS ?n) {FROM} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+
+
+def count(reply: Reply) -> int:
+    assert reply.status == 200, reply.body[:300]
+    return int(reply.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_from_and_the_protocol_parameters_choose_the_dataset(site: Site, expected: OxigraphStore) -> None:
+    registry = len(expected.select(f"SELECT * WHERE {{ GRAPH <{REGISTRY_GRAPH}> {{ ?s ?p ?o }} }}"))
+    everything = len(expected.select("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"))
+    assert 0 < registry < everything
+    js = "application/sparql-results+json"
+    # no dataset named: the default graph is the union of every graph
+    assert count(query(site, COUNT.format(FROM=""), js)) == everything
+    # FROM names the default graph; FROM NAMED alone leaves it empty and names the graphs GRAPH sees
+    assert count(query(site, COUNT.format(FROM=f"FROM <{REGISTRY_GRAPH}>"), js)) == registry
+    assert count(query(site, COUNT.format(FROM=f"FROM <{REGISTRY_GRAPH}>"), js, how="direct")) == registry
+    assert count(query(site, COUNT.format(FROM=f"FROM NAMED <{REGISTRY_GRAPH}>"), js)) == 0
+    assert count(query(site, COUNT_NAMED.format(FROM=f"FROM NAMED <{REGISTRY_GRAPH}>"), js)) == registry
+    assert count(query(site, COUNT.format(FROM="FROM <https://example.org/no-such-graph>"), js)) == 0
+    # default-graph-uri / named-graph-uri, by GET and by form, override the query's own dataset
+    for how in ("get", "form"):
+        assert count(query(site, COUNT.format(FROM=""), js, how=how,
+                           **{"default-graph-uri": REGISTRY_GRAPH})) == registry
+        assert count(query(site, COUNT.format(FROM="FROM <https://example.org/no-such-graph>"), js, how=how,
+                           **{"default-graph-uri": REGISTRY_GRAPH})) == registry
+        assert count(query(site, COUNT_NAMED.format(FROM=""), js, how=how,
+                           **{"named-graph-uri": REGISTRY_GRAPH})) == registry
+    # the words FROM in a string, an IRI or a variable name no dataset
+    assert count(query(site, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STR(?o) != 'FROM') }", js)) \
+        <= everything
+    assert count(query(site, "SELECT (COUNT(?from) AS ?n) WHERE { ?from ?p ?o }", js)) == everything

@@ -19,7 +19,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.errors import QueryError, QueryRefused, QueryTooLarge
-from kb.sparql.check import MAX_NESTING, check_public, keywords, nesting_depth, query_form, uses_service, with_prefixes
+from kb.sparql import tokens
+from kb.sparql.check import (
+    MAX_NESTING,
+    check_public,
+    keywords,
+    nesting_depth,
+    query_form,
+    update_refusal,
+    uses_service,
+    with_prefixes,
+)
 
 
 class Listener:
@@ -71,7 +81,8 @@ def engine() -> ox.Store:
     store = ox.Store()
     s, p = ox.NamedNode("http://a/s"), ox.NamedNode("http://a/p")
     for o in (ox.Literal("1"), ox.Literal(1), ox.Literal(True), ox.Literal("x"), ox.Literal("x", language="en"),
-              ox.NamedNode("http://a/C")):
+              ox.NamedNode("http://a/C"), ox.Literal(2.5), ox.Literal(1000.0),
+              ox.NamedNode("https://w3id.org/makb/ontology#KeyAction")):
         store.add(ox.Quad(s, p, o))
     store.add(ox.Quad(s, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode("http://a/C")))
     store.add(ox.Quad(ox.BlankNode("b"), p, ox.Literal(1)))
@@ -112,6 +123,10 @@ SERVICE_BYPASSES = {
         "PREFIX : <{E}> SELECT * {{ ?s ?p ?o FILTER(1<2)SERVICE:x#>\n {{ ?a ?b ?c }} }}",
     "comment between SERVICE and its IRI": "SELECT * {{ ?s ?p ?o FILTER(1<2)SERVICE#>\n<{E}> {{ ?a ?b ?c }} }}",
     "variable endpoint": "SELECT * {{ BIND(<{E}> AS ?e) SERVICE ?e {{ ?a ?b ?c }} }}",
+    "local name cannot start with a dot": "PREFIX ka: <https://w3id.org/makb/ontology#KeyAction> "
+                                          "SELECT * {{ ?s ?p ka:.SERVICE <{E}> {{ ?a ?b ?c }} }}",
+    "after a double's exponent": "SELECT * {{ ?s ?p 2.5e0SERVICE <{E}> {{ ?a ?b ?c }} }}",
+    "after an exponent without a fraction": "SELECT * {{ ?s ?p 1E3SERVICE <{E}> {{ ?a ?b ?c }} }}",
 }
 
 
@@ -180,6 +195,65 @@ def test_no_text_the_check_lets_through_reaches_the_network(
     query = f"PREFIX : <{listener.url}> PREFIX ex: <{listener.url}> SELECT * {{ ?s ?p ?o {body} }}"
     if engine_connects(engine, listener, query):
         assert uses_service(query), query
+    if "SERVICE" in tokens.words(query):      # the grammar's own reading: the check refuses at least that
+        assert uses_service(query), query
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("PREFIX ka: <http://x#> ASK { ?a a ka:.SERVICE <http://y> {} }",
+     ["word PREFIX", "pname ka:", "iri <http://x#>", "word ASK", "punct {", "var ?a", "word a", "pname ka:",
+      "punct .", "word SERVICE", "iri <http://y>", "punct {", "punct }", "punct }"]),
+    ("?a ?b 2.5e0SERVICE", ["var ?a", "var ?b", "number 2.5e0", "word SERVICE"]),
+    ("ex:a.b. ex:a-b _:x.y. 'it''s' @en-GB 1.5 .5 1e-3 -2",
+     ["pname ex:a.b", "punct .", "pname ex:a-b", "bnode _:x.y", "punct .", "string 'it'", "string 's'",
+      "langtag @en-GB", "number 1.5", "number .5", "number 1e-3", "number -2"]),
+    ('"""a "" b""" # SERVICE\n <a:b> ( ) [ ]',
+     ['string """a "" b"""', "comment # SERVICE", "iri <a:b>", "nil ( )", "anon [ ]"]),
+    ("x:\\.y ?service $from FROM", ["pname x:\\.y", "var ?service", "var $from", "word FROM"]),
+])
+def test_the_tokenizer_follows_the_grammar_terminals(text: str, expected: list[str]) -> None:
+    got = [f"{t.kind} {t.text}" for t in tokens.tokenize(text) if t.kind != "ws"]
+    assert got == expected
+
+
+def test_the_tokenizer_decodes_escapes_before_reading_keywords() -> None:
+    assert tokens.words(r"SELECT * { \u0053ERVICE <a:b> {} }") == ["SELECT", "SERVICE"]
+    assert tokens.has_keyword("SELECT * FROM <a:b> { }", "from")
+    assert not tokens.has_keyword("SELECT ?from { ?s <a:FROM> 'FROM' } # FROM", "FROM")
+
+
+# ------------------------------------------------------------------------------------ updates with the token
+
+
+@pytest.mark.parametrize("update", [
+    "LOAD <http://127.0.0.1:9/x>",
+    "LOAD SILENT <http://127.0.0.1:9/x> INTO GRAPH <http://g>",
+    "load<http://127.0.0.1:9/x>",
+    "INSERT DATA { <a:a> <a:b> <a:c> } ;\nLOAD <http://127.0.0.1:9/x>",
+    "INSERT DATA { <a:a> <a:b> 'x' };LOAD <http://127.0.0.1:9/x>",
+    r"\u004cOAD <http://127.0.0.1:9/x>",
+])
+def test_load_in_updates_is_refused_by_name(update: str) -> None:
+    assert "LOAD" in (update_refusal(update) or "")
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "INSERT { ?s ?p ?o } WHERE { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "PREFIX ka: <http://x#> INSERT { ?s ?p ?o } WHERE { ?s a ka:.SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "DELETE { ?s ?p ?o } WHERE { ?s ?p 2.5e0SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+])
+def test_service_in_updates_is_refused_by_name(update: str) -> None:
+    assert "SERVICE" in (update_refusal(update) or "")
+
+
+@pytest.mark.parametrize("update", [
+    "INSERT DATA { GRAPH <http://g> { <a:a> <a:b> 'LOAD <http://127.0.0.1:9/x>' } }",
+    "DELETE WHERE { ?load <http://x/service> ?service } # LOAD <http://127.0.0.1:9/>",
+    "INSERT DATA { <http://x/LOAD> <a:b> <http://x/SERVICE> }",
+])
+def test_updates_that_only_mention_load_or_service_may_run(update: str) -> None:
+    assert update_refusal(update) is None
 
 
 # ------------------------------------------------------------------------------------ other refusals
