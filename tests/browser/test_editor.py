@@ -120,7 +120,7 @@ def test_a_malformed_query_is_marked_at_its_line(browser: Browser, site: str) ->
         expect(error).to_contain_text("Line 3, column 6: unknown prefix 'foo:'")
         assert "Expected one of" not in error.inner_text() and len(error.inner_text()) < 200
         assert page.locator("#gutter .error-line").all_inner_texts() == ["3"]
-        assert page.locator("#highlight .tok-error").inner_text() == "f"
+        assert page.locator("#highlight .tok-error").inner_text() == "foo:bar"
         # the link puts the caret where the error is
         error.locator("button").click()
         caret = page.evaluate("() => document.getElementById('query').selectionStart")

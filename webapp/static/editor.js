@@ -77,10 +77,12 @@
       if (!marked && at >= offset && at < offset + piece.length) {
         marked = true;
         if (at > offset) emit(cls, piece.slice(0, at - offset), offset);
-        const m = span("tok-error", piece[at - offset]);
+        // a token is marked from the error to its end; plain text for one character
+        const end = cls ? piece.length : at - offset + 1;
+        const m = span("tok-error", piece.slice(at - offset, end));
         if (cls) m.classList.add(cls);
         frag.appendChild(m);
-        if (at + 1 < offset + piece.length) emit(cls, piece.slice(at - offset + 1), at + 1);
+        if (offset + end < offset + piece.length) emit(cls, piece.slice(end), offset + end);
         return;
       }
       frag.appendChild(cls ? span(cls, piece) : document.createTextNode(piece));
