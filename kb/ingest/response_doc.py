@@ -143,6 +143,7 @@ class ResponseDocumentReader:
         self.table: _Table | None = None
         self.first_lines: list[str] = []
         self.country: str | None = None
+        self.owner: OrgRef | None = None    #: the office that prepared the response: teams and people belong to it
 
     # ------------------------------------------------------------------ driver
 
@@ -268,6 +269,16 @@ class ResponseDocumentReader:
         elif key.startswith("overall"):
             self.overall = [value] if value else []
 
+    def owner_org(self) -> OrgRef | None:
+        """The registry organisation of the unit that prepared the response ("Unit/Bureau: UNDP Tajikistan")."""
+        names = [u for u, _ in reversed(self.people["unit"]) if u]
+        names += [m.group(1) for k in self.person_labels if (m := re.match(r"input by\s+(.+)$", k))]
+        for name in names:
+            ref = self.resolver.lookup(name)
+            if ref is not None:
+                return ref
+        return None
+
     def prepared_by(self) -> list[PersonRef]:
         out: list[PersonRef] = []
         for k, (name, line) in enumerate(self.people["person"]):
@@ -295,6 +306,7 @@ class ResponseDocumentReader:
             title = self.title or (self.first_lines[0] if self.first_lines else "")
             self.country = find_country(title, self.registry)
             self.resolver.country = self.country
+            self.owner = self.owner_org()
         record = RecommendationRecord(number=number, text="", line=i + 1)
         self.rec = _Rec(record=record)
         if text:
@@ -469,7 +481,7 @@ class ResponseDocumentReader:
         if f:
             self.findings.append(f)
         if ka.responsible_text:
-            ka.parties = self.resolver.parties(ka.responsible_text, line=ka.line, about=about)
+            ka.parties = self.resolver.parties(ka.responsible_text, default_org=self.owner, line=ka.line, about=about)
             ka.responsible = [p.text for p in ka.parties]
         else:
             self.findings.append(Finding("missing-responsible", f"{about} names no responsible unit",

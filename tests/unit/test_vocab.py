@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
+import rdflib.collection
 from rdflib.namespace import SKOS
 
 from kb.ingest import erc_patterns, parse_text
@@ -122,3 +123,11 @@ def test_an_unknown_printed_status_keeps_its_text_and_raises_a_finding() -> None
 def test_acceptance_wording(printed: str, label: str | None) -> None:
     assert normalise_acceptance(printed) == label
     assert split_acceptance(f"{printed} \u2013 the unit will act.")[0] == label
+
+
+def test_the_shapes_accept_exactly_the_table() -> None:
+    shapes = rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl", format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    prop = next(p for p in shapes.subjects(sh.path, TERMS.status))
+    allowed = rdflib.collection.Collection(shapes, shapes.value(prop, sh["in"]))
+    assert [str(x) for x in allowed] == [s.iri for s in STATUS_TABLE]
