@@ -1,32 +1,38 @@
-"""Shared fixtures: the registry, KBs built from the seed documents, a real Oxigraph server."""
+"""Shared fixtures: the registry, KBs built from the seed documents, the web app and its client, the
+``makb`` runner, a real Oxigraph server.
+
+Constants and builders live in ``tests.support.kbs`` (``SEEDS``, ``SEED_FILES``, ``FIXED_NOW``, ``BASE``...);
+they are re-exported here for the modules that still import them from ``tests.conftest``.
+"""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from kb.build import build
 from kb.registry import Registry, load_registry
-from kb.settings import DATA_DIR
 from kb.store import OxigraphStore, RemoteStore
+from tests.support.kbs import BASE, FIXED_NOW, SEED_FILES, SEEDS, build_web_kb
+from tests.support.makb import MakbRunner
 from tests.support.servers import oxigraph_server
+from webapp import create_app
 
-SEEDS = DATA_DIR / "documents"
-SEED_FILES = {
-    "erc": SEEDS / "000_ed0432e762aadb2d.txt",
-    "response": SEEDS / "001_47ac0c33fd8ef360.txt",
-    "news": SEEDS / "002_f7a1618a2c1dab11.txt",
-}
-#: a fixed ingest time, so that builds in tests are reproducible
-FIXED_NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+__all__ = ["BASE", "FIXED_NOW", "SEEDS", "SEED_FILES"]
+
+
+# ---------------------------------------------------------------------------------------------- KBs
 
 
 @pytest.fixture(scope="session")
 def registry() -> Registry:
+    """The organisation registry (read-only: do not change it in a test)."""
     return load_registry()
 
 
@@ -66,8 +72,58 @@ def seed_store_copy(seed_store_dir: Path, tmp_path: Path) -> Path:
     return dest
 
 
+@pytest.fixture(scope="session")
+def web_kb_dir(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Path:
+    """An on-disk KB built once from the seeds and a release with markup in it (``build_web_kb``).
+    Read-only: only one process may hold it open at a time."""
+    root = tmp_path_factory.mktemp("web-kb")
+    return build_web_kb(root / "store", registry, root / "docs")
+
+
 @pytest.fixture
 def oxigraph(tmp_path: Path) -> Iterator[RemoteStore]:
     """A real, empty Oxigraph server on 127.0.0.1, as a RemoteStore."""
     with oxigraph_server(tmp_path / "oxigraph") as (base, _proc):
         yield RemoteStore(f"{base}/query", retries=2, timeout=30)
+
+
+# ---------------------------------------------------------------------------------------------- web app
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[..., Flask]]:
+    """``make_app(store_dir, **settings)``: the web app over ``store_dir`` with ``MAKB_*`` (and Flask)
+    settings; every app made is closed (store and query workers) when the test ends."""
+    made: list[Flask] = []
+
+    def factory(store_dir: Path | str, **settings: Any) -> Flask:
+        app = create_app({"MAKB_STORE": str(store_dir), "TESTING": True, **settings})
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        app.extensions["makb"].close()
+
+
+@pytest.fixture(scope="module")
+def app(web_kb_dir: Path) -> Iterator[Flask]:
+    """The web app over ``web_kb_dir``, shared by the tests of a module (read-only: tests that
+    write use ``make_app(seed_store_copy, ...)``)."""
+    application = create_app({"MAKB_STORE": str(web_kb_dir), "TESTING": True})
+    yield application
+    application.extensions["makb"].close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+# ---------------------------------------------------------------------------------------------- makb
+
+
+@pytest.fixture
+def runner(capsys: pytest.CaptureFixture[str]) -> MakbRunner:
+    """``runner("query", "--name", "documents", store=path)``: ``makb`` in this process, output captured."""
+    return MakbRunner(capsys)

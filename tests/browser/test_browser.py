@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from kb.registry import Registry
-from tests.integration.test_web_pages import BASE, HOSTILE_TITLE, UNDP, build_web_kb
+from tests.support.kbs import BASE, HOSTILE_TITLE, UNDP, build_web_kb
 from tests.support.webserver import running_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]

@@ -25,11 +25,11 @@ from kb.analysis import (
 from kb.build import build
 from kb.registry import Registry
 from kb.store import OxigraphStore, RemoteStore, Store
-from tests.conftest import FIXED_NOW, SEEDS
+from tests.support.kbs import BASE, FIXED_NOW, SEEDS
 
-BASE = "https://w3id.org/makb/id/org/"
-UNDP, UNITAR, ANAMA, IOM, CIRAQ, TNMAC = (BASE + x for x in ("undp", "unitar", "anama", "iom", "ciraq", "tnmac"))
-UNDP_TJ, UNDP_HQ = BASE + "undp-tajikistan", BASE + "undp-crisis-bureau"
+ORG = BASE + "org/"
+UNDP, UNITAR, ANAMA, IOM, CIRAQ, TNMAC = (ORG + x for x in ("undp", "unitar", "anama", "iom", "ciraq", "tnmac"))
+UNDP_TJ, UNDP_HQ = ORG + "undp-tajikistan", ORG + "undp-crisis-bureau"
 ASOF = date(2021, 1, 1)
 
 

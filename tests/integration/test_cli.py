@@ -11,40 +11,35 @@ import rdflib
 
 from cli.main import main
 from kb.store import OxigraphStore
-from tests.conftest import SEED_FILES, SEEDS
+from tests.support.kbs import SEED_FILES, SEEDS
+from tests.support.makb import MakbRunner
 from tests.support.servers import oxigraph_server
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.fixture
-def built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+def built(tmp_path: Path, runner: MakbRunner) -> Path:
     store = tmp_path / "store"
-    code, out, err = run(capsys, "--store", str(store), "build", "--no-progress", str(SEEDS))
+    code, out, err = runner("--store", str(store), "build", "--no-progress", str(SEEDS))
     assert code == 0, err
     assert "3 documents: 3 added" in out
     return store
 
 
-def _stats(capsys: pytest.CaptureFixture[str], *target: str) -> dict:
-    code, out, _ = run(capsys, *target, "stats", "--json")
+def _stats(runner: MakbRunner, *target: str) -> dict:
+    code, out, _ = runner(*target, "stats", "--json")
     assert code == 0
     return json.loads(out)
 
 
-def test_export_parses_to_the_counts_stats_reports(built: Path, capsys: pytest.CaptureFixture[str],
+def test_export_parses_to_the_counts_stats_reports(built: Path, runner: MakbRunner,
                                                    tmp_path: Path) -> None:
-    stats = _stats(capsys, "--store", str(built))
+    stats = _stats(runner, "--store", str(built))
     assert stats["triples"] > 500 and stats["quads"] >= stats["triples"]
     assert len(stats["graphs"]) == 6   # ontology, registry, shared entities, three documents
     expected = {"ttl": stats["triples"], "nt": stats["triples"], "trig": stats["quads"]}
     for fmt, n in expected.items():
         out = tmp_path / f"kb.{fmt}"
-        code, _, err = run(capsys, "--store", str(built), "export", "--format", fmt, "--out", str(out))
+        code, _, err = runner("--store", str(built), "export", "--format", fmt, "--out", str(out))
         assert code == 0, err
         rd = rdflib.Dataset() if fmt == "trig" else rdflib.Graph()
         rd.parse(out, format={"ttl": "turtle", "nt": "nt", "trig": "trig"}[fmt])
@@ -54,15 +49,15 @@ def test_export_parses_to_the_counts_stats_reports(built: Path, capsys: pytest.C
         assert rd_count == ox_count == n, fmt
 
 
-def test_rebuild_changes_nothing(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    before = _stats(capsys, "--store", str(built))
-    code, out, _ = run(capsys, "--store", str(built), "build", "--no-progress", str(SEEDS))
+def test_rebuild_changes_nothing(built: Path, runner: MakbRunner) -> None:
+    before = _stats(runner, "--store", str(built))
+    code, out, _ = runner("--store", str(built), "build", "--no-progress", str(SEEDS))
     assert code == 0 and "3 unchanged" in out and "0 triples written" in out
-    assert _stats(capsys, "--store", str(built)) == before
+    assert _stats(runner, "--store", str(built)) == before
 
 
-def test_validate_clean_then_broken(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--store", str(built), "validate")
+def test_validate_clean_then_broken(built: Path, runner: MakbRunner) -> None:
+    code, out, _ = runner("--store", str(built), "validate")
     assert code == 0 and out.startswith("valid:") and len(out.strip().splitlines()) == 1
     store = OxigraphStore(built)
     store.update("""PREFIX makb: <https://w3id.org/makb/ontology#>
@@ -70,17 +65,17 @@ def test_validate_clean_then_broken(built: Path, capsys: pytest.CaptureFixture[s
         WHERE { { SELECT ?a WHERE { GRAPH ?k { ?a a makb:KeyAction } } ORDER BY ?a LIMIT 1 }
                 GRAPH ?g { ?a makb:status ?s } }""")
     store.close()
-    code, out, _ = run(capsys, "--store", str(built), "validate")
+    code, out, _ = runner("--store", str(built), "validate")
     assert code == 1
     assert out.startswith("invalid: 1 violation")
     assert "makb:status" in out and "exactly one status from makb:StatusScheme" in out and "/action/" in out
 
 
-def test_query_formats_and_canned_queries(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--store", str(built), "query",
+def test_query_formats_and_canned_queries(built: Path, runner: MakbRunner) -> None:
+    code, out, _ = runner("--store", str(built), "query",
                        "SELECT ?l WHERE { <https://w3id.org/makb/id/org/tnmac> skos:prefLabel ?l }")
     assert code == 0 and "Tajikistan National Mine Action Centre" in out and "(1 row)" in out
-    code, out, _ = run(capsys, "--store", str(built), "query", "--name", "overdue-actions",
+    code, out, _ = runner("--store", str(built), "query", "--name", "overdue-actions",
                        "--param", "asOf=2021-01-01", "--format", "json")
     rows = json.loads(out)["results"]["bindings"]
     # the Tajikistan action due 2020-12 (Not Initiated) and three Minamata actions with dated time frames
@@ -88,10 +83,10 @@ def test_query_formats_and_canned_queries(built: Path, capsys: pytest.CaptureFix
     assert code == 0
     assert [r["dueEnd"]["value"] for r in rows] == ["2020-03-30", "2020-06-30", "2020-09-30", "2020-12-31"]
     assert rows[-1]["statusLabel"]["value"] == "Not Initiated" and rows[-1]["people"]["value"] == "Olaf Juergensen"
-    code, out, _ = run(capsys, "--store", str(built), "query", "--name", "overdue-actions",
+    code, out, _ = runner("--store", str(built), "query", "--name", "overdue-actions",
                        "--param", "asOf=2020-01-01", "--format", "csv")
     assert code == 0 and len(out.strip().splitlines()) == 1      # header only: nothing overdue yet
-    code, out, _ = run(capsys, "--store", str(built), "query",
+    code, out, _ = runner("--store", str(built), "query",
                        "CONSTRUCT { ?o a org:Organization } WHERE { ?o a org:Organization }")
     assert code == 0 and len(rdflib.Graph().parse(data=out, format="turtle")) >= 14
 
@@ -104,46 +99,46 @@ def test_query_formats_and_canned_queries(built: Path, capsys: pytest.CaptureFix
     (["export", "--format", "ttl", "--graph", "x"], 2, "not an IRI"),
     (["export", "--format", "ttl", "--graph", "https://example.org/none"], 1, "no graph"),
 ])
-def test_user_errors_are_one_line(built: Path, capsys: pytest.CaptureFixture[str], argv: list[str], code: int,
+def test_user_errors_are_one_line(built: Path, runner: MakbRunner, argv: list[str], code: int,
                                   message: str) -> None:
-    got, _, err = run(capsys, "--store", str(built), *argv)
+    got, _, err = runner("--store", str(built), *argv)
     assert got == code
     assert err.startswith("makb: error: ") and message in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
 
 
-def test_build_reports_bad_documents_and_keeps_the_good(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_reports_bad_documents_and_keeps_the_good(tmp_path: Path, runner: MakbRunner) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "good.txt").write_bytes(SEED_FILES["erc"].read_bytes())
     (docs / "junk.bin").write_bytes(bytes(range(256)) * 4)
     (docs / "empty.txt").write_bytes(b"")
     (docs / "latin1.txt").write_bytes("Caf\xe9 news\n\nJul 12, 2013\n".encode("latin-1"))
-    code, out, err = run(capsys, "--store", str(tmp_path / "s"), "build", "--no-progress", str(docs))
+    code, out, err = runner("--store", str(tmp_path / "s"), "build", "--no-progress", str(docs))
     assert code == 1
     assert "1 added" in out and "3 failed" in out
     assert "junk.bin: binary data" in err and "empty.txt: empty document" in err
     assert "latin1.txt:1: not UTF-8 text" in err
 
 
-def test_extract_json_does_not_touch_the_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_extract_json_does_not_touch_the_store(tmp_path: Path, runner: MakbRunner) -> None:
     store = tmp_path / "untouched"
-    code, out, _ = run(capsys, "--store", str(store), "extract", "--json", str(SEED_FILES["erc"]))
+    code, out, _ = runner("--store", str(store), "extract", "--json", str(SEED_FILES["erc"]))
     data = json.loads(out)
     assert code == 0 and data["kind"] == "erc-page" and len(data["recommendations"]) == 10
     assert not store.exists()
-    code, out, _ = run(capsys, "extract", str(SEED_FILES["news"]))
+    code, out, _ = runner("extract", str(SEED_FILES["news"]))
     assert code == 0 and "news" in out
 
 
-def test_remote_build_gives_the_same_counts(built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    embedded = _stats(capsys, "--store", str(built))
+def test_remote_build_gives_the_same_counts(built: Path, tmp_path: Path, runner: MakbRunner) -> None:
+    embedded = _stats(runner, "--store", str(built))
     with oxigraph_server(tmp_path / "ox") as (base, _):
         endpoint = f"{base}/query"
-        code, _, err = run(capsys, "--endpoint", endpoint, "build", "--no-progress", str(SEEDS))
+        code, _, err = runner("--endpoint", endpoint, "build", "--no-progress", str(SEEDS))
         assert code == 0, err
-        remote = _stats(capsys, "--endpoint", endpoint)
-        code, out, _ = run(capsys, "--endpoint", endpoint, "validate")
+        remote = _stats(runner, "--endpoint", endpoint)
+        code, out, _ = runner("--endpoint", endpoint, "validate")
         assert code == 0 and out.startswith("valid:")
     assert remote["triples"] == embedded["triples"] and remote["quads"] == embedded["quads"]
     assert remote["graphs"].keys() == embedded["graphs"].keys()

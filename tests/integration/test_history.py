@@ -9,7 +9,7 @@ from kb import queries
 from kb.build import build
 from kb.registry import Registry
 from kb.store import OxigraphStore
-from tests.conftest import SEED_FILES
+from tests.support.kbs import SEED_FILES
 
 OLD_LINE = "Olaf Juergensen, Regional Development and Mine Action Specialist, HQ/Crisis Bureau 2020/12 Not Initiated"
 NEW_LINE = "Olaf Juergensen, Regional Development and Mine Action Specialist, HQ/Crisis Bureau 2020/12 Completed"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from kb import queries
+from kb.ingest import parser_version
 from kb.store import OxigraphStore
-
-BASE = "https://w3id.org/makb/id/"
+from tests.support.kbs import BASE
 
 
 def rows(store: OxigraphStore, name: str, **params: str) -> list[dict]:
@@ -101,4 +101,4 @@ def test_documents_carry_provenance(seed_store: OxigraphStore) -> None:
     assert sorted(r["fileName"] for r in docs) == ["000_ed0432e762aadb2d.txt", "001_47ac0c33fd8ef360.txt",
                                                    "002_f7a1618a2c1dab11.txt"]
     assert {r["kind"] for r in docs} == {"erc-page", "response-document", "news"}
-    assert all(len(r["hash"]) == 64 and r["parser"].endswith("/1.0") for r in docs)
+    assert all(len(r["hash"]) == 64 and r["parser"] == parser_version(r["kind"]) for r in docs)

@@ -20,16 +20,8 @@ from kb.build import build
 from kb.mapping import map_document
 from kb.registry import Registry
 from kb.store import OxigraphStore, RemoteStore, Store
-from tests.conftest import SEED_FILES
+from tests.support.kbs import erc_variant, seed_text
 from tests.support.servers import free_port, oxigraph_server
-
-ERC = SEED_FILES["erc"].read_text(encoding="utf-8")
-TITLE = "Final evaluation of the Support to Tajikistan Mine Action Programme"
-
-
-def erc_variant(i: int) -> str:
-    """The seed ERC page under another title: another evaluation, same shape."""
-    return ERC.replace(TITLE, f"Final evaluation {i} of the Support to Tajikistan Mine Action Programme")
 
 
 def write_corpus(folder: Path, n: int) -> list[Path]:
@@ -67,7 +59,8 @@ def test_bad_documents_among_good_ones(tmp_path: Path, registry: Registry) -> No
     (docs / "junk.bin").write_bytes(os.urandom(4096).replace(b"\x00", b"\x01") + b"\x00")
     (docs / "empty.txt").write_bytes(b"")
     (docs / "blank.txt").write_text("   \n\n  \n")
-    (docs / "cp1252.txt").write_bytes(ERC.replace("’", "'").encode("utf-8").replace(b"Tajikistan", b"Tadjikist\xe1n"))
+    cp1252 = seed_text("erc").replace("’", "'").encode("utf-8").replace(b"Tajikistan", b"Tadjikist\xe1n")
+    (docs / "cp1252.txt").write_bytes(cp1252)
     (docs / "truncated.txt").write_text(erc_variant(99)[:2500], encoding="utf-8")
     (docs / "not-a-document.txt").write_text("Lorem ipsum dolor sit amet.\n" * 3)
     big = docs / "huge.txt"

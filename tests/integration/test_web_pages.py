@@ -8,9 +8,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
@@ -21,63 +19,15 @@ from markupsafe import escape
 
 from kb import queries
 from kb.analysis import partner_graph, scorecard
-from kb.build import build
 from kb.errors import ConfigError
-from kb.registry import Registry
 from kb.store import OxigraphStore
 from kb.views.dashboard import DashboardFilters, dashboard, tally
 from kb.views.entity import describe, entity_path, iri_for_path, split_suffix
 from kb.views.explorer import MORE_NODE, Filters, view_of, vis_asset
-from tests.conftest import FIXED_NOW, SEED_FILES, SEEDS
-from webapp import create_app
+from tests.support.kbs import ANAMA, BASE, HOSTILE_MARKUP, SEED_FILES, UNDP
 
-BASE = "https://w3id.org/makb/id/"
-HOSTILE_TITLE = "UNDP and ANAMA signed <script>alert(1)</script> Memorandum"
-HOSTILE_MARKUP = "<img src=x onerror=alert(2)>"
-UNDP = BASE + "org/undp"
-ANAMA = BASE + "org/anama"
 ERC_FILE = SEED_FILES["erc"].name
 NEWS_FILE = SEED_FILES["news"].name
-
-
-def write_hostile_document(folder: Path) -> Path:
-    """The seed news release with markup in its title and in one sentence, as a document may carry it."""
-    lines = SEED_FILES["news"].read_text(encoding="utf-8").split("\n")
-    lines[0] = HOSTILE_TITLE
-    text = "\n".join(lines).replace("The budget of the project is 136,000 USD.",
-                                    f"The budget of the project is 136,000 USD. {HOSTILE_MARKUP}")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "hostile_news.txt"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def build_web_kb(path: Path, registry: Registry, docs: Path) -> Path:
-    """An on-disk KB of the three seeds and the hostile release."""
-    store = OxigraphStore(path)
-    report = build(store, [SEEDS, write_hostile_document(docs)], registry, now=FIXED_NOW)
-    store.close()
-    assert not report.failed, [o.error for o in report.failed]
-    assert report.count("added") == 4
-    return path
-
-
-@pytest.fixture(scope="module")
-def kb_dir(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Path:
-    root = tmp_path_factory.mktemp("web-kb")
-    return build_web_kb(root / "store", registry, root / "docs")
-
-
-@pytest.fixture(scope="module")
-def app(kb_dir: Path) -> Iterator[Flask]:
-    application = create_app({"MAKB_STORE": str(kb_dir), "TESTING": True})
-    yield application
-    application.extensions["makb"].close()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.fixture

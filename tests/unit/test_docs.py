@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from cli.main import build_parser
 from kb import queries
 from kb.settings import PROJECT_ROOT, SETTINGS
 
-README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+@pytest.fixture(scope="module")
+def readme() -> str:
+    return (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_every_setting_is_in_the_readme() -> None:
-    documented = set(re.findall(r"^\| `(MAKB_[A-Z_]+)` \|", README, re.MULTILINE))
+def test_every_setting_is_in_the_readme(readme: str) -> None:
+    documented = set(re.findall(r"^\| `(MAKB_[A-Z_]+)` \|", readme, re.MULTILINE))
     assert documented == {s.name for s in SETTINGS}
 
 
@@ -39,8 +44,8 @@ def test_every_command_has_help_and_examples() -> None:
         assert p.epilog and "examples:" in p.epilog and f"makb {name}" in p.epilog, name
 
 
-def test_readme_gives_the_two_commands_that_ci_runs() -> None:
-    blocks = re.findall(r"```\n(.*?)```", README, re.DOTALL)
+def test_readme_gives_the_two_commands_that_ci_runs(readme: str) -> None:
+    blocks = re.findall(r"```\n(.*?)```", readme, re.DOTALL)
     assert "bash scripts/run.sh\n" in blocks
     assert "bash scripts/test.sh\n" in blocks
     assert "bash scripts/test.sh" in (PROJECT_ROOT / ".ci" / "run").read_text()
