@@ -10,7 +10,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -159,6 +159,13 @@ class Downloads:
     def close(self) -> None:
         if self.owned:
             shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def file_chunks(path: Path, size: int = 1 << 16) -> Iterator[bytes]:
+    """The bytes of ``path`` in chunks, for a streamed answer (the file is closed once read)."""
+    with path.open("rb") as f:
+        while chunk := f.read(size):
+            yield chunk
 
 
 def disk_full(exc: BaseException) -> bool:
