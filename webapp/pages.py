@@ -19,7 +19,7 @@ from kb.sparql.negotiation import parse_accept
 from kb.store import RDF_FORMATS
 from kb.views.documents import documents_page, download_formats, overview
 from kb.views.entity import FORMAT_NAMES, check_iri, labels
-from webapp.kbstate import kb
+from webapp.kbstate import file_chunks, kb
 
 bp = Blueprint("pages", __name__)
 
@@ -138,8 +138,11 @@ def _rdf_download(fmt: str, graph: str | None, filename: str) -> Response:
 
 @bp.get("/download/kb.<fmt>")
 def download_kb(fmt: str) -> Response:
-    """The whole KB (every graph; TriG and N-Quads keep the graphs apart)."""
-    return _rdf_download(fmt, None, "makb")
+    """The whole KB (every graph; TriG and N-Quads keep the graphs apart), streamed from a file written once."""
+    path = kb().downloads.path(fmt)     # type: ignore[union-attr]
+    _, media, suffix, _ = RDF_FORMATS[fmt]
+    return Response(file_chunks(path), mimetype=media, headers={
+        "Content-Length": str(path.stat().st_size), "Content-Disposition": f'attachment; filename="makb.{suffix}"'})
 
 
 @bp.get("/download/graph.<fmt>")
