@@ -208,8 +208,7 @@ def rows(store: Store, name: str, params: Mapping[str, str] | None = None, *,
     dropped, unbound variables absent), in the query's order or, with ``sort``, ordered by every
     column so the embedded store and a remote endpoint give exactly the same list."""
     result = select(store, name, params, iris=iris)
-    names = result.vars
-    out = [{v: t.value for v, t in zip(names, row, strict=False) if t is not None} for row in result.rows]
+    out = [{v: t.value for v, t in row.items()} for row in result]
     if sort:
-        out.sort(key=lambda r: tuple(r.get(v, "") for v in names))
+        out.sort(key=lambda r: tuple(r.get(v, "") for v in result.vars))
     return out
