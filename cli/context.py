@@ -27,10 +27,16 @@ def example_lines(*lines: str) -> str:
 # ------------------------------------------------------------------------------------ context
 
 
+#: commands that only read the store: they open it read-only, so they work while ``makb serve``
+#: holds it and on a directory they cannot write
+READ_ONLY_COMMANDS = frozenset({"query", "stats", "export", "validate", "analyze"})
+
+
 class Context:
     """What a command needs: resolved settings, and the store and registry on demand."""
 
     def __init__(self, args: argparse.Namespace) -> None:
+        self.read_only = getattr(args, "command", None) in READ_ONLY_COMMANDS
         overrides = {"MAKB_STORE": args.store, "MAKB_ENDPOINT": args.endpoint,
                      "MAKB_UPDATE_ENDPOINT": args.update_endpoint, "MAKB_BASE_IRI": args.base_iri}
         self.settings = settings_mod.load(overrides)
@@ -42,7 +48,7 @@ class Context:
     def store(self) -> Store:
         if self._store is None:
             from kb.store import open_store
-            self._store = open_store(self.settings)
+            self._store = open_store(self.settings, read_only=self.read_only)
         return self._store
 
     def registry(self) -> Registry:

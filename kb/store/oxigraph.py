@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -24,7 +25,11 @@ class OxigraphStore(Store):
             if path is None:
                 self._store = ox.Store()
             elif read_only:
-                self._store = ox.Store.read_only(str(path))
+                # RocksDB's read-only mode: takes no lock and writes nothing, so it opens a store
+                # another process (``makb serve``) holds, or a directory this user cannot write
+                if not (Path(path) / "CURRENT").is_file():
+                    raise StoreError(f"no store at {path} (build one with 'makb build')")
+                self._store = _open_read_only(str(path))
             else:
                 Path(path).mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
@@ -130,6 +135,25 @@ class OxigraphStore(Store):
 
 #: marks a term not converted yet (``None`` is a real value: an unbound variable)
 _UNSEEN = Term("unseen", "")
+
+
+#: read-only opens tried while the holder rewrites the store's file list (a compaction)
+READ_ONLY_ATTEMPTS = 5
+
+
+def _open_read_only(path: str) -> ox.Store:
+    """``Store.read_only``, tried again while a process holding the store swaps its files: a
+    read-only open then finds a file list naming a file just compacted away."""
+    for attempt in range(READ_ONLY_ATTEMPTS):
+        try:
+            return ox.Store.read_only(path)
+        except (OSError, RuntimeError) as exc:
+            if attempt + 1 == READ_ONLY_ATTEMPTS or "No such file" not in str(exc):
+                if isinstance(exc, OSError):
+                    raise
+                raise OSError(str(exc)) from exc
+            time.sleep(0.1 * 2 ** attempt)
+    raise AssertionError("unreachable")
 
 
 def convert_result(res: Any, limit: int | None) -> QueryResult:

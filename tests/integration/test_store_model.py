@@ -11,20 +11,35 @@ refers to it, and removed when none does.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bench.corpus.generate import generate
+from cli.main import main as makb
 from kb import queries
 from kb.build import build, delete_document, ingest_bytes
+from kb.errors import StoreBusy
 from kb.mapping import STATED_PREDICATES, entities_graph
+from kb.namespaces import DEFAULT_BASE as BASE
 from kb.registry import Registry
+from kb.settings import DATA_DIR
 from kb.store import OxigraphStore, Store
-from tests.support.kbs import BASE, FIXED_NOW, SEED_FILES, SEEDS, UNDP
+
+SEEDS = DATA_DIR / "documents"
+SEED_FILES = {"erc": SEEDS / "000_ed0432e762aadb2d.txt", "news": SEEDS / "002_f7a1618a2c1dab11.txt"}
+FIXED_NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+UNDP = BASE + "org/undp"
 
 ENTITIES = entities_graph(BASE)
 PREFIXES = """PREFIX makb: <https://w3id.org/makb/ontology#>
@@ -213,3 +228,87 @@ def test_deleting_a_document_removes_entities_no_one_mentions(seed_kb: OxigraphS
     assert kept and all("/graph/news/" in d and d != news for _, d in kept)
     assert_consistent(seed_kb)
     assert not delete_document(seed_kb, news, BASE)
+
+
+# ------------------------------------------------------------------------------ reading a store held elsewhere
+
+READ_COMMANDS = (("query", "--name", "documents", "--format", "json"), ("stats", "--json"),
+                 ("export", "--format", "nt"), ("validate", "--json"))
+
+
+Makb = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def runner(capsys: pytest.CaptureFixture[str]) -> Makb:
+    """``makb --store STORE ARGV...`` in this process: (exit code, stdout, stderr)."""
+    def run(*argv: str, store: Path) -> tuple[int, str, str]:
+        status = makb(["--store", str(store), *argv])
+        out, err = capsys.readouterr()
+        return status, out, err
+    return run
+
+
+def test_read_commands_work_while_another_process_holds_the_store(seed_store_copy: Path, runner: Makb) -> None:
+    code = (f"import pyoxigraph, time; s = pyoxigraph.Store({str(seed_store_copy)!r}); "
+            "print('held', flush=True); time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == b"held"
+        with pytest.raises(StoreBusy):
+            OxigraphStore(seed_store_copy)                 # a writer still cannot open it
+        for argv in READ_COMMANDS:
+            status, out, err = runner(*argv, store=seed_store_copy)
+            assert status == 0, (argv, err)
+            assert out.strip()
+        status, out, _ = runner("stats", "--json", store=seed_store_copy)
+        stats = json.loads(out)
+        assert stats["triples"] == stats["quads"] > 1000     # and the counts are true
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+
+
+def _files(path: Path) -> dict[str, bytes]:
+    return {str(f.relative_to(path)): f.read_bytes() for f in sorted(path.rglob("*")) if f.is_file()}
+
+
+def test_read_commands_work_on_a_read_only_directory(seed_store_dir: Path, runner: Makb) -> None:
+    # a directory any user may enter (the test's own temporary directory may not be)
+    home = Path(tempfile.mkdtemp(prefix="makb-read-only-"))
+    home.chmod(0o755)
+    seed_store_copy = home / "store"
+    shutil.copytree(seed_store_dir, seed_store_copy)
+    before = _files(seed_store_copy)
+    modes = {f: f.stat().st_mode for f in [seed_store_copy, *seed_store_copy.rglob("*")]}
+    for f in modes:
+        f.chmod(0o555 if f.is_dir() else 0o444)
+    try:
+        if os.geteuid() == 0:
+            # root writes anywhere: run the commands as an unprivileged user, if this system can
+            setpriv = shutil.which("setpriv")
+            if setpriv is None:
+                pytest.skip("running as root without setpriv to drop privileges")
+            for argv in READ_COMMANDS:
+                done = subprocess.run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
+                                       sys.executable, "-m", "cli.main", "--store", str(seed_store_copy), *argv],
+                                      capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2])
+                assert done.returncode == 0, (argv, done.stderr)
+                assert done.stdout.strip()
+        else:
+            for argv in READ_COMMANDS:
+                status, _, err = runner(*argv, store=seed_store_copy)
+                assert status == 0, (argv, err)
+        assert _files(seed_store_copy) == before      # nothing written, not even a lock
+    finally:
+        for f, mode in modes.items():
+            f.chmod(mode)
+        shutil.rmtree(home)
+
+
+def test_a_read_command_on_no_store_says_so(tmp_path: Path, runner: Makb) -> None:
+    status, _, err = runner("stats", store=tmp_path / "nowhere")
+    assert status != 0 and "no store at" in err
+    assert not (tmp_path / "nowhere").exists()
