@@ -133,6 +133,7 @@ class ManagementResponseDocument:
     recommendations: list[RecommendationRecord] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     organisations: list[OrgRef] = field(default_factory=list)   #: every organisation resolved, incl. minted
+    partial: bool = False   #: the text ends mid-way (a "truncated" finding): what is there is kept
 
     def to_json(self) -> dict[str, Any]:
         return _jsonify(self)

@@ -55,20 +55,25 @@ def sniff(text: str) -> float:
 
 class _Parser(response_doc.ResponseDocumentReader):
     def __init__(self, text: str, source: str, registry: Registry) -> None:
-        super().__init__(text, source, registry)
+        super().__init__(reflow(text), source, registry)
         self.kind = KIND
         self.paragraphs: list[str] = []
         self.in_paragraph = False
+        self.title_open = False
 
     def preamble(self, i: int, raw: str, stripped: str, cleaned: str) -> None:
         m = TITLE_RE.match(cleaned)
         if m and self.title is None:
             subject = m.group(1).strip()
             self.title = subject[0].upper() + subject[1:]
-            self.title_marked = True
+            self.title_marked = self.title_open = True
             return
         if self.title is None:
             return          # the document's masthead: symbol, board, session, agenda item
+        if self.title_open and cleaned[:1].islower():
+            self.title = f"{self.title} {cleaned}"     # a title wrapped over two lines
+            return
+        self.title_open = False
         m = PARA_RE.match(cleaned)
         if m:
             self.paragraphs.append(m.group(2))
@@ -87,6 +92,26 @@ class _Parser(response_doc.ResponseDocumentReader):
             doc.warnings.append(Finding("truncated", "the document ends before its first recommendation",
                                         line=len(self.raw), about="evaluation"))
         return doc
+
+
+_BREAK_BEFORE = re.compile(
+    r"\s(?=Management\s+response\s+to\s+the\s|(?:Context\s+and\s+background|Context|Background|Introduction|"
+    r"Recommendations\s+and\s+management\s+responses?|Key\s+issues\s+and\s+recommendations)\s+(?:\d{1,2}\.\s|"
+    r"Recommendation\s)|Recommendation\s+\d{1,2}\s*[.:]|Management\s+response\s*:|Key\s+action\s*\(s\))")
+_HEADING_BREAK = re.compile(r"^(Context\s+and\s+background|Context|Background|Introduction)\s+(?=\d{1,2}\.\s)", re.M)
+_PARAGRAPH_BREAK = re.compile(r"(?<=[.;:])\s+(?=\d{1,2}\.\s+[A-Z])|\s+(?=(?:[IVX]{1,4})\.\s+[A-Z][a-z])")
+
+
+def reflow(text: str) -> str:
+    """Lines for a document flattened into a few very long lines (a PDF copied as one paragraph):
+    breaks before the title, the headings, each numbered paragraph, recommendation and response."""
+    lines = []
+    for ln in text.split("\n"):
+        if len(ln) > 600:
+            ln = _PARAGRAPH_BREAK.sub("\n", _BREAK_BEFORE.sub("\n", ln))
+            ln = _HEADING_BREAK.sub("\\1\n", ln)
+        lines.append(ln)
+    return "\n".join(lines)
 
 
 def parse(text: str, source: str, registry: Registry) -> ManagementResponseDocument:

@@ -7,6 +7,7 @@ from kb.ingest.erc_patterns import (
     ADDED_RE,
     JUSTIFICATION_RE,
     KA_RE,
+    KA_TABLE_HEADER_RE,
     NO_DUE_RE,
     REC_HEADER_RE,
     UPDATED_RE,
@@ -37,6 +38,7 @@ class KeyActionReader:
     saw_history: bool
     footer_seen: bool
     last_line: str
+    _last_structure: int | None = None   #: index of the last stamp, heading or footer line (computed once)
 
 
     def table_row(self, i: int, row: Row) -> None:
@@ -84,6 +86,8 @@ class KeyActionReader:
         act = self.action
         unnumbered = self.added_follows(i) if act is None or self.state == "ka" else (
             self.state == "ka-comment" and self.added_follows(i, 1))
+        if not unnumbered and act is None and self.state == "ka" and self.after_table_header(i) and self.at_tail(i):
+            unnumbered = True     # the page ends inside an unnumbered action, before its "[Added: ...]"
         if unnumbered:
             self.start_action(i, str(len(self.rec.record.key_actions) + 1) if self.rec else "1", ln)
             return
@@ -110,6 +114,19 @@ class KeyActionReader:
             if closed:
                 self.saw_history = True
                 self.finish_action()
+
+    def after_table_header(self, i: int) -> bool:
+        """True when the line before ``i`` (blank lines aside) is the key-action table header."""
+        before = next((ln for ln in reversed(self.lines[:i]) if ln), "")
+        return bool(KA_TABLE_HEADER_RE.match(before))
+
+    def at_tail(self, i: int) -> bool:
+        """True when nothing but text follows line ``i`` to the end of the page (it was cut off there)."""
+        if self._last_structure is None:
+            self._last_structure = max((k for k, ln in enumerate(self.lines) if ADDED_RE.match(ln)
+                                        or REC_HEADER_RE.match(ln) or is_footer_start(ln) or ln == "History"),
+                                       default=-1)
+        return i > self._last_structure
 
     def starts_action(self, i: int, number: str) -> bool:
         act = self.action

@@ -30,6 +30,7 @@ def guarded_run(parser: Callable[[str, str, Registry], Any], text: str, source: 
     except (ValueError, TypeError, AttributeError, IndexError, KeyError, AssertionError, RecursionError) as exc:
         raise ParseError(f"internal parser error ({type(exc).__name__}: {exc})", source=source) from exc
     check_statuses(doc)
+    doc.partial = any(w.code == "truncated" for w in doc.warnings)
     return doc
 
 
