@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,6 +126,16 @@ def test_a_malformed_query_is_marked_at_its_line(browser: Browser, site: str) ->
         error.locator("button").click()
         caret = page.evaluate("() => document.getElementById('query').selectionStart")
         assert page.input_value("#query")[caret:caret + 7] == "foo:bar"
+        # API clients get the same place in the one JSON error shape
+        request = urllib.request.Request(site + "/sparql?query=" + quote(page.input_value("#query")),
+                                         headers={"Accept": "application/sparql-results+json"})
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(request, timeout=30)
+        body = json.loads(caught.value.read())
+        assert caught.value.code == 400
+        assert body == {"error": "query", "status": 400, "line": 3, "column": 6, "message":
+                        "SPARQL syntax error at line 3, column 6: unknown prefix 'foo:' "
+                        "(declare it with PREFIX foo: <...>)"}
         # editing the text clears the mark
         page.press("#query", "End")
         page.keyboard.type(" ")
@@ -154,6 +165,13 @@ def test_back_and_forward_restore_query_and_results(browser: Browser, site: str)
     second = "SELECT ?n WHERE { VALUES ?n { 7 8 } }"
     with watched_page(browser, site) as (page, watch):
         page.goto(site + "/query")
+        # a jump by the skip link is an entry of its own that leaves the text typed alone
+        page.fill("#query", "SELECT 1")
+        page.focus(".skip-link")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**#main")
+        page.go_back()
+        expect(page.locator("#query")).to_have_value("SELECT 1")
         run_query(page, first)
         assert body_rows(page) == [["1"], ["2"], ["3"]]
         run_query(page, second)

@@ -372,6 +372,7 @@
     permalink.href = link;
     if (how === "push" && (history.state === null || history.state.query !== text)) history.pushState({ query: text }, "", link);
     else if (how !== "none") history.replaceState({ query: text }, "", link);
+    shownAddress = location.pathname + location.search;
     clearError();
     clearResults();
     const started = performance.now();
@@ -402,6 +403,7 @@
 
   let timer = null;
   let tabIndents = false;
+  let shownAddress = "";     // path and query of the history entry on screen
   function changed() {
     if (mark) { mark = null; errorBox.hidden = true; }
     highlight();
@@ -460,8 +462,11 @@
 
   // Back and Forward: the query of the entry, and its answer (kept, or run again)
   window.addEventListener("popstate", (ev) => {
+    // a jump within the page (the skip link's #main) leaves the editor as it is
+    if (!ev.state || typeof ev.state.query !== "string" || location.pathname + location.search === shownAddress) return;
+    shownAddress = location.pathname + location.search;
     const params = new URLSearchParams(location.search);
-    const text = ev.state && typeof ev.state.query === "string" ? ev.state.query : (params.get("query") || "");
+    const text = ev.state.query;
     if (running) { running.controller.abort(); finish(); }
     textarea.value = text;
     clearError();
@@ -474,6 +479,7 @@
   });
 
   history.replaceState({ query: textarea.value }, "", location.href);
+  shownAddress = location.pathname + location.search;
   highlight();
   if (data.run) run("none");
 })();
