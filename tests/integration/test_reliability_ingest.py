@@ -10,17 +10,15 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from kb import ingest
 from kb.build import build
-from kb.mapping import map_document
 from kb.registry import Registry
 from kb.store import OxigraphStore, RemoteStore, Store
-from tests.support.kbs import erc_variant, seed_text
+from tests.support.kbs import erc_variant, mapped_counts, seed_text
 from tests.support.servers import free_port, oxigraph_server
 
 
@@ -35,13 +33,8 @@ def write_corpus(folder: Path, n: int) -> list[Path]:
 
 
 def expected_counts(paths: list[Path], registry: Registry) -> dict[str, int]:
-    """graph IRI -> distinct triples its document maps to (the ingest time does not change the count)."""
-    out = {}
-    for p in paths:
-        src = ingest.read(p)
-        dg = map_document(ingest.parse_text(src.text, src.source, registry), src, registry, datetime.now(UTC))
-        out[dg.iri] = len(set(dg.triples))
-    return out
+    """graph IRI -> distinct triples its document maps to."""
+    return mapped_counts((ingest.read(p) for p in paths), registry)
 
 
 def document_graphs(store: Store) -> dict[str, int]:

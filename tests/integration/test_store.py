@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -86,8 +88,6 @@ def test_remote_store_through_sparql_update_only(oxigraph: RemoteStore) -> None:
 
 
 def test_embedded_store_held_by_another_process_is_busy(tmp_path: Path) -> None:
-    import subprocess
-    import sys
     path = tmp_path / "kb"
     OxigraphStore(path).close()
     code = f"import pyoxigraph, time; s = pyoxigraph.Store({str(path)!r}); print('ok', flush=True); time.sleep(30)"

@@ -9,13 +9,11 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import UTC, datetime
 from pathlib import Path
 
 from kb import ingest
-from kb.mapping import map_document
 from kb.registry import Registry
-from tests.support.kbs import erc_variant
+from tests.support.kbs import erc_variant, mapped_counts
 from tests.support.webserver import running_app
 
 TOKEN = "concurrency-token"
@@ -26,13 +24,7 @@ QUERY = """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o }
 
 
 def expected_counts(texts: list[str], registry: Registry) -> dict[str, int]:
-    out = {}
-    for i, text in enumerate(texts):
-        src = ingest.decode(text.encode("utf-8"), f"variant-{i}.txt")
-        doc = ingest.parse_text(src.text, src.source, registry)
-        dg = map_document(doc, src, registry, datetime.now(UTC))
-        out[dg.iri] = len(set(dg.triples))
-    return out
+    return mapped_counts((ingest.decode(t.encode("utf-8"), f"variant-{i}.txt") for i, t in enumerate(texts)), registry)
 
 
 def test_readers_see_whole_documents_while_an_ingest_runs(seed_store_copy: Path, registry: Registry) -> None:

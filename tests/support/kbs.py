@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+from kb import ingest
 from kb.build import build
+from kb.mapping import map_document
 from kb.namespaces import DEFAULT_BASE
 from kb.registry import Registry
 from kb.settings import DATA_DIR
@@ -40,6 +43,15 @@ def seed_text(kind: str) -> str:
 def erc_variant(i: int) -> str:
     """The seed ERC page under another title: another evaluation, same shape."""
     return seed_text("erc").replace(ERC_TITLE, ERC_TITLE.replace("evaluation", f"evaluation {i}", 1))
+
+
+def mapped_counts(sources: Iterable[ingest.SourceText], registry: Registry) -> dict[str, int]:
+    """Graph IRI -> distinct triples each document maps to (the ingest time does not change the count)."""
+    out = {}
+    for src in sources:
+        dg = map_document(ingest.parse_text(src.text, src.source, registry), src, registry, datetime.now(UTC))
+        out[dg.iri] = len(set(dg.triples))
+    return out
 
 
 def write_hostile_document(folder: Path) -> Path:
