@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
@@ -11,12 +12,14 @@ from kb.registry import ORG_TYPES
 from kb.vocab import ACCEPTANCES, STATUSES, acceptance_concept, status_concept
 
 
-def _onto() -> rdflib.Graph:
+@pytest.fixture(scope="module")
+def onto() -> rdflib.Graph:
+    """The ontology, parsed once (read-only)."""
     return rdflib.Graph().parse(ONTOLOGY_FILE, format="turtle")
 
 
-def test_every_class_and_property_of_ours_has_label_and_comment() -> None:
-    g = _onto()
+def test_every_class_and_property_of_ours_has_label_and_comment(onto: rdflib.Graph) -> None:
+    g = onto
     ours = [s for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
             for s in g.subjects(RDF.type, t) if str(s).startswith(str(MAKB))]
     assert len(ours) > 60
@@ -24,15 +27,15 @@ def test_every_class_and_property_of_ours_has_label_and_comment() -> None:
     assert missing == []
 
 
-def test_reuses_w3c_vocabularies() -> None:
-    g = _onto()
+def test_reuses_w3c_vocabularies(onto: rdflib.Graph) -> None:
+    g = onto
     assert (MAKB.Evaluation, RDFS.subClassOf, rdflib.URIRef("http://www.w3.org/ns/prov#Activity")) in g
     assert (MAKB.Project, RDFS.subClassOf, rdflib.URIRef("http://www.w3.org/ns/org#OrganizationalCollaboration")) in g
     assert (MAKB.acronym, RDFS.subPropertyOf, SKOS.altLabel) in g
 
 
-def test_status_and_acceptance_tables_match_the_concept_schemes() -> None:
-    g = _onto()
+def test_status_and_acceptance_tables_match_the_concept_schemes(onto: rdflib.Graph) -> None:
+    g = onto
     in_scheme = {str(c) for c in g.subjects(SKOS.inScheme, MAKB.StatusScheme)}
     assert in_scheme == {str(MAKB[k]) for k in STATUSES}
     for key, (label, terminal) in STATUSES.items():
