@@ -60,7 +60,7 @@ from kb.model import (
 from kb.registry import Registry
 from kb.registry.resolver import Resolver
 from kb.text.acceptance import split_acceptance
-from kb.text.clean import bullet_text, clean, strip_quotes
+from kb.text.clean import bullet_text, clean, strip_markup, strip_quotes
 from kb.text.dates import dates_before, due_date, parse_date
 
 KIND: Final = "erc-page"
@@ -98,7 +98,8 @@ class _Parser(KeyActionReader):
         self.registry = registry
         self.raw = text.split("\n")
         lines, self.rows = normalise(self.raw)
-        self.lines = [clean(ln) for ln in lines]
+        self.lines = [clean(strip_markup(ln)) if ("*" in ln or "<" in ln or "#" in ln[:7]) else clean(ln)
+                      for ln in lines]
         self.findings: list[Finding] = []
         self.resolver = Resolver(registry, self.findings, country_office_of=ERC_OWNER)
         self.recs: list[RecState] = []

@@ -25,7 +25,8 @@ _RULE_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 #: lines that end a table: the next recommendation, response or section, the page footer
 _STOP_RE = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*\s*[.)]?\s*Recommendation\b|Management\s+Response\b"
                       r"|Key\s+Actions?\s*:?\s*$|Latest\s+Evaluations|Contact\s+Us)", re.I)
-_FIELD_RE = re.compile(r"^\|?\s*([A-Z][A-Za-z /()]{2,80}:)\s*\|\s*(.*?)\s*\|?\s*$")
+_BR_RE = re.compile(r"<br\s*/?>", re.I)
+_FIELD_RE = re.compile(r"^\|?\s*(?:\*\*)?([A-Z][A-Za-z /()]{2,80}:)(?:\*\*)?\s*\|\s*(.*?)\s*\|?\s*$")
 
 
 @dataclass
@@ -66,6 +67,7 @@ def _cells(text: str) -> list[str]:
 
 def normalise(lines: list[str]) -> tuple[list[str], dict[int, Row]]:
     """(lines, rows by first line index): pipe layouts rewritten, every other line unchanged."""
+    lines = [_BR_RE.sub(" ", ln) if "<" in ln else ln for ln in lines]
     out = list(lines)
     rows: dict[int, Row] = {}
     i = 0

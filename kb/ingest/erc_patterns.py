@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from kb.model import KeyActionRecord, RecommendationRecord
 from kb.text.clean import clean
+from kb.text.dates import MONTH
 from kb.vocab import status_pattern
 
 STATUS_RE = re.compile(r"(?<![\w-])(" + status_pattern() + r")(?![\w-])", re.I)
@@ -32,6 +33,9 @@ KA_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*|[a-hA-H](?=[.)]))(?:[.)]\s*|\s+)(\S
 HISTORY_TAIL_RE = re.compile(r"(?:^|\s)History\s*$")
 DUE_RE = re.compile(r"(?<![\d/])(\d{4}/\d{1,2}(?:/\d{1,2})?|\d{4}-\d{2}(?:-\d{2})?|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4})"
                     r"(?![\d/])")
+#: a due date in words: "Dec 2011", "By 30 June 2020", "Q3 2021", "end of 2020"
+TEXT_DUE_RE = re.compile(r"(?<![\w/])((?:(?:By|Before|End\s+of)\s+)?(?:\d{1,2}\s+)?" + MONTH + r",?\s+\d{4}"
+                         r"|Q[1-4][\s/-]*\d{4}|(?:By\s+)?(?:the\s+)?end\s+of\s+\d{4})(?![\w/])", re.I)
 NO_DUE_RE = re.compile(r"\bNo\s+due\s+date\b", re.I)
 FOR_RE = re.compile(r"^For\s*:?\s+(.+)$", re.I)
 LABEL_RE = re.compile(
@@ -134,7 +138,7 @@ def split_details(line: str) -> tuple[str, str | None, str | None, str]:
     """(responsible, due as printed, status, comment) from a key action's detail line."""
     if "\t" in line:
         cells = [clean(c) for c in line.split("\t")]
-        due_i = next((k for k, c in enumerate(cells) if DUE_RE.fullmatch(c)), None)
+        due_i = next((k for k, c in enumerate(cells) if DUE_RE.fullmatch(c) or TEXT_DUE_RE.fullmatch(c)), None)
         status_i = next((k for k, c in enumerate(cells) if STATUS_RE.fullmatch(c)), None)
         if due_i is not None or status_i is not None:
             cut = min(k for k in (due_i, status_i) if k is not None)
@@ -150,7 +154,7 @@ def split_details(line: str) -> tuple[str, str | None, str | None, str]:
         ms = STATUS_RE.match(rest)
         if ms and rest[:1].isupper():   # "No due date" in the due column, then a printed status
             return line[:nd.start()].strip(" ,;-"), nd.group(0), clean(ms.group(1)), rest[ms.end():].strip()
-    m = DUE_RE.search(line)
+    m = DUE_RE.search(line) or TEXT_DUE_RE.search(line)
     first_status = STATUS_RE.search(line)
     if m and first_status and first_status.start() < m.start():
         m = None

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from kb.errors import ParseError
-from kb.ingest.erc_patterns import DUE_RE, STATUS_RE, split_details
+from kb.ingest.erc_patterns import DUE_RE, STATUS_RE, TEXT_DUE_RE, split_details
 from kb.ingest.guard import guarded_run
 from kb.model import (
     EvaluationRecord,
@@ -51,8 +51,9 @@ MR_RE = re.compile(r"^Management\s+Response\s*:\s*(.*)$", re.I)
 CATEGORY_RE = re.compile(r"^(Thematic\s+Area|UNEG\s+Criteria|Category|Priority|Evaluation\s+Criteria|Type)\s*:\s*(.*)$",
                          re.I)
 KA_SECTION_RE = re.compile(r"^Key\s+Actions?\s*:?$", re.I)
-KA_HEADER_RE = re.compile(r"^Responsible\s+(?:Unit\s+)?(?:Deadline|Due\s*Date|Time\s*Frame)\s+Status(?:\s+Comments?)?$",
-                          re.I)
+KA_HEADER_RE = re.compile(r"^(?:Key\s+Actions?\s+)?Responsible(?:\s+(?:Unit|Party|Parties|Office))?(?:\(s\))?\s+"
+                          r"(?:Deadline|Due\s*Date|Time\s*Frame|Completion\s+Date)\s+Status(?:\s+Comments?)?"
+                          r"(?:\s+Documents?)?$", re.I)
 KA_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s+(\S.*)$")
 MR_STATUS_RE = re.compile(r"^(?:Approved|Draft|Pending|Submitted|Under\s+review|Completed|Closed|Not\s+started)$", re.I)
 PLAN_RE = re.compile(r"^(?:19|20)\d{2}\s*[-\u2013/]\s*(?:19|20)\d{2}$")
@@ -86,7 +87,7 @@ class _Parser:
     def __init__(self, text: str, source: str, registry: Registry) -> None:
         self.source = source
         self.registry = registry
-        self.lines = [clean(strip_markup(ln)) for ln in text.split("\n")]
+        self.lines = [clean(strip_markup(re.sub(r"<br\s*/?>", " ", ln))) for ln in text.split("\n")]
         self.findings: list[Finding] = []
         self.resolver = Resolver(registry, self.findings)
         self.header: list[tuple[str, int]] = []
@@ -243,7 +244,7 @@ class _Parser:
 
 def _is_details(line: str) -> bool:
     """A responsible / deadline / status line: it has a deadline or a status."""
-    return bool(DUE_RE.search(line) or STATUS_RE.search(line))
+    return bool(DUE_RE.search(line) or TEXT_DUE_RE.search(line) or STATUS_RE.search(line))
 
 
 def _is_office(name: str) -> bool:
