@@ -6,8 +6,7 @@ import pytest
 
 from kb.errors import ConfigError
 from kb.registry import Registry, guess_type, normalise, slugify
-
-BASE = "https://w3id.org/makb/id/"
+from tests.support.kbs import BASE
 
 SEED_ORGS = ["undp", "undp-tajikistan", "undp-azerbaijan", "undp-regional-hub", "undp-crisis-bureau",
              "undp-montreal-protocol", "tnmac", "anama", "unitar", "unitar-cwm", "unitar-ppme", "iom", "unops",
