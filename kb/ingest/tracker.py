@@ -54,7 +54,7 @@ KA_SECTION_RE = re.compile(r"^Key\s+Actions?\s*:?$", re.I)
 KA_HEADER_RE = re.compile(r"^(?:Key\s+Actions?\s+)?Responsible(?:\s+(?:Unit|Party|Parties|Office))?(?:\(s\))?\s+"
                           r"(?:Deadline|Due\s*Date|Time\s*Frame|Completion\s+Date)\s+Status(?:\s+Comments?)?"
                           r"(?:\s+Documents?)?$", re.I)
-KA_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s+(\S.*)$")
+KA_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s+(\S.*)$|^(\d{1,2}|[a-h])[.)]\s+(\S.*)$")
 MR_STATUS_RE = re.compile(r"^(?:Approved|Draft|Pending|Submitted|Under\s+review|Completed|Closed|Not\s+started)$", re.I)
 PLAN_RE = re.compile(r"^(?:19|20)\d{2}\s*[-\u2013/]\s*(?:19|20)\d{2}$")
 
@@ -162,8 +162,11 @@ class _Parser:
 
     def action_line(self, i: int, ln: str, rec: _Rec) -> None:
         m = KA_RE.match(ln)
-        if m:
-            self.action = KeyActionRecord(number=m.group(1), text=m.group(2), line=i + 1)
+        unnumbered = self.action is None or (self.action_has_details and self.details_follow(i))
+        if m or (unnumbered and not _is_details(ln)):
+            number = (m.group(1) or m.group(3)) if m else str(len(rec.record.key_actions) + 1)
+            text = (m.group(2) or m.group(4)) if m else ln
+            self.action = KeyActionRecord(number=number, text=text, line=i + 1)
             rec.record.key_actions.append(self.action)
             self.action_has_details = False
             return
@@ -185,6 +188,11 @@ class _Parser:
         ka.status = status
         ka.comment = comment or None
         self.action_has_details = True
+
+    def details_follow(self, i: int) -> bool:
+        """True when the next non-empty line is a responsible / deadline / status line."""
+        nxt = next((ln for ln in self.lines[i + 1:i + 4] if ln), "")
+        return bool(nxt) and _is_details(nxt) and not KA_RE.match(nxt)
 
     # ------------------------------------------------------------------ records
 
