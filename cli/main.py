@@ -209,10 +209,11 @@ def cmd_queries(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
-    from kb.store import RDF_FORMATS
+    from kb.store import RDF_FORMATS, dump_kb
 
     if args.format in RDF_FORMATS:
-        data = ctx.store.dump(args.format, graph=args.graph)
+        # the whole KB is the KB's own graphs, never a server's system graphs
+        data = ctx.store.dump(args.format, graph=args.graph) if args.graph else dump_kb(ctx.store, args.format)
         out(data, args.out)
         return EXIT_OK
     if args.format in GRAPH_FORMATS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kb.namespaces import PREFIXES
-from kb.store import Store
+from kb.store import Store, kb_graph_counts
 
 
 @dataclass
@@ -35,7 +35,15 @@ def _short(iri: str) -> str:
 
 
 def stats(store: Store) -> Stats:
-    graphs = store.graph_counts()
-    rows = store.select("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c")
+    graphs = kb_graph_counts(store)   # the KB's own graphs only, never a server's system graphs
+    others = [g for g in store.graphs() if g not in graphs]
+    skip = f"FILTER(?g NOT IN ({', '.join(f'<{g}>' for g in others)}))" if others else ""
+    rows = store.select(f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} {skip} }} GROUP BY ?c")
     classes = {r["c"].value: int(r["n"].value) for r in rows}
-    return Stats(graphs=graphs, quads=sum(graphs.values()), triples=store.distinct_triples(), classes=classes)
+    if others:
+        found = store.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE "
+                             f"{{ GRAPH ?g {{ ?s ?p ?o }} {skip} }} }}").rows
+        triples = int(found[0][0].value) if found and found[0][0] else 0
+    else:
+        triples = store.distinct_triples()
+    return Stats(graphs=graphs, quads=sum(graphs.values()), triples=triples, classes=classes)

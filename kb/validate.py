@@ -9,7 +9,7 @@ import rdflib
 from rdflib.namespace import SH
 
 from kb.build import ONTOLOGY_FILE, SHAPES_FILE
-from kb.store import Store
+from kb.store import Store, dump_kb
 
 
 @dataclass
@@ -46,9 +46,9 @@ class ValidationReport:
 
 
 def validate(store: Store) -> ValidationReport:
-    """Run the shapes over the union of every graph (ontology included for class hierarchy)."""
+    """Run the shapes over the union of the KB's graphs (ontology included for class hierarchy)."""
     data = rdflib.Graph()
-    data.parse(data=store.dump("nt"), format="nt")
+    data.parse(data=dump_kb(store, "nt"), format="nt")   # never a server's system graphs
     ontology = rdflib.Graph().parse(ONTOLOGY_FILE, format="turtle")
     shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
     conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",

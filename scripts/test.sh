@@ -4,6 +4,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test || exit 1
 bash scripts/install-browser.sh || exit 1
+bash scripts/install-virtuoso.sh || exit 1
 .venv/bin/ruff check . || exit 1
 .venv/bin/mypy || exit 1
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from kb import queries
 from kb.namespaces import FOAF, MAKB, ONTOLOGY_IRI, ORG, SCHEMA
-from kb.store import RDF_FORMATS, Store
+from kb.store import RDF_FORMATS, Store, kb_graphs
 
 #: formats offered for download (keys of ``kb.store.RDF_FORMATS``), in the order shown
 DOWNLOAD_FORMATS: tuple[str, ...] = ("ttl", "trig", "nt", "jsonld")
@@ -107,7 +107,7 @@ def documents_page(store: Store, page: int = 1, per_page: int = PER_PAGE) -> Doc
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
     chosen = {d.graph: d for d in ordered[(page - 1) * per_page: page * per_page]}
-    others = [g for g in store.graphs() if g not in docs]
+    others = [g for g in kb_graphs(store) if g not in docs]
     wanted = [*chosen, *others]
 
     sizes: dict[str, int] = {}
@@ -156,4 +156,4 @@ OVERVIEW: tuple[tuple[str, str], ...] = (
 def overview(store: Store) -> list[tuple[str, int]]:
     """(what, how many) for the start page: named graphs, then instances of the main classes."""
     found = {r["class"]: int(r["n"]) for r in queries.rows(store, "web/overview")}
-    return [("graphs", len(store.graphs()))] + [(what, found.get(cls, 0)) for cls, what in OVERVIEW]
+    return [("graphs", len(kb_graphs(store)))] + [(what, found.get(cls, 0)) for cls, what in OVERVIEW]
