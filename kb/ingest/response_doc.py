@@ -59,6 +59,7 @@ FIELD_RE = re.compile(
     r"Overall\s+management\s+response)\s*:\s*(.*)$", re.I)
 FIELD_SPLIT_RE = re.compile(r"\s{2,}(?=(?:Prepared|Input|Cleared|Approved|Reviewed|Submitted|Position|Unit|Bureau)"
                             r"\b[^:]{0,40}:)")
+PIPE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 FOOTNOTE_RE = re.compile(r"^\s*(?:\\\*|\*\s*The implementation status|\*\s*Implementation status)", re.I)
 NOISE_RE = re.compile(r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s*\|\s*p\s*a\s*g\s*e|\d{1,3}|-\s*\d+\s*-)$", re.I)
 KA_NUMBER_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)[.)]?\s+(?=\S)|^(\d{1,2})[.)]\s+(?=\S)")
@@ -177,6 +178,10 @@ class ResponseDocumentReader:
     def line(self, i: int, raw: str) -> None:
         if FOOTNOTE_RE.match(raw):
             return
+        if raw.count("|") >= 2:           # a pipe table (Word converted to markdown): its cells as tab cells
+            if PIPE_RULE_RE.match(raw):
+                return
+            raw = "\t".join(c.strip() for c in raw.strip().strip("|").split("|"))
         stripped = strip_markup(raw)
         cleaned = clean(stripped)
         if not cleaned or NOISE_RE.match(cleaned):

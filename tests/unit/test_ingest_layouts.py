@@ -169,6 +169,20 @@ EXPECTED: dict[str, dict[str, Any]] = {
                 "the office still supports clearance in the south."),
         ],
     },
+    "response_doc/azerbaijan_pipe_table.txt": {
+        "kind": "response-document",
+        "evaluation": {"title": "Final Evaluation of the Humanitarian Demining Project in Azerbaijan"},
+        "prepared_by": [("Leyla Aliyeva", "Programme Associate")],
+        "recommendations": [
+            rec("1", "Keep the mechanical demining teams in the Fuzuli district.", "Accepted",
+                "The teams will stay until 2022.", actions=[
+                    ka("1.1", "Renew the equipment lease", ["ANAMA"], "2021-06", "June 2021", "Completed",
+                       "Lease renewed"),
+                    ka("1.2", "Recruit two more operators", ["ANAMA", "UNDP"], "2021-12", "end of 2021", "Initiated"),
+                ]),
+            rec("2", "Share the land release data with the ministry of agriculture.", None, "Noted."),
+        ],
+    },
     "tracker/unit_tracker.txt": {
         "kind": "mr-tracker",
         "evaluation": {"title": "Evaluation of the Mine Action Capacity Development Programme in Iraq",
