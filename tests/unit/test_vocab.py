@@ -131,3 +131,29 @@ def test_the_shapes_accept_exactly_the_table() -> None:
     prop = next(p for p in shapes.subjects(sh.path, TERMS.status))
     allowed = rdflib.collection.Collection(shapes, shapes.value(prop, sh["in"]))
     assert [str(x) for x in allowed] == [s.iri for s in STATUS_TABLE]
+
+
+def test_every_spelling_reaches_its_concept_through_the_mapping() -> None:
+    """Records carrying every printed spelling, mapped to triples: each key action's makb:status is its concept."""
+    from datetime import UTC, datetime
+
+    from kb.ingest import SourceText
+    from kb.mapping import map_document
+    from kb.model import EvaluationRecord, KeyActionRecord, ManagementResponseDocument, RecommendationRecord
+
+    spellings = [*SPELLINGS, ("Half way there", "Unrecognised"), (None, "NotReported")]
+    actions = [KeyActionRecord(number=str(k), text=f"action {k}", status=printed, responsible_text="UNDP")
+               for k, (printed, _) in enumerate(spellings, 1)]
+    doc = ManagementResponseDocument(source="s.txt", kind="erc-page", evaluation=EvaluationRecord(title="T"),
+                                     recommendations=[RecommendationRecord(number="1", text="R", key_actions=actions)])
+    src = SourceText(source="s.txt", text="x", sha256="0" * 64, size=1)
+    graph = map_document(doc, src, load_registry(), datetime(2024, 1, 1, tzinfo=UTC))
+    status_of_action = {}
+    numbers = {}
+    for t in graph.triples:
+        if t.predicate.value == str(MAKB.status):
+            status_of_action[t.subject.value] = t.object.value
+        if t.predicate.value == str(MAKB.number):
+            numbers[t.subject.value] = t.object.value
+    found = {numbers[a]: s for a, s in status_of_action.items()}
+    assert found == {str(k): str(MAKB[key]) for k, (_, key) in enumerate(spellings, 1)}
