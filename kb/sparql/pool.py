@@ -99,7 +99,11 @@ class _Lost(Exception):
 
     def __init__(self, worker: _Worker) -> None:
         super().__init__(worker.exit_description())
-        self.signal = worker.exit_signal()
+        sig = worker.exit_signal()
+        code = worker.process.exitcode
+        #: the worker ended itself (allocation failure, stack overflow, a thread it could not start),
+        #: rather than being killed from outside (SIGKILL, SIGTERM)
+        self.self_inflicted = sig in _SELF_INFLICTED or (sig is None and code is not None and code > 0)
 
 
 class WorkerPool(QueryExecutor):
@@ -277,13 +281,13 @@ class WorkerPool(QueryExecutor):
         try:
             return self._send(message, client, deadline)
         except _Lost as lost:
-            if lost.signal in _SELF_INFLICTED:
+            if lost.self_inflicted:
                 raise self._too_large(lost) from None
         self.counts["retries"] += 1      # killed from outside: once more on a fresh worker
         try:
             return self._send(message, client, deadline)
         except _Lost as lost:
-            if lost.signal in _SELF_INFLICTED:
+            if lost.self_inflicted:
                 raise self._too_large(lost) from None
             raise Busy(f"the query lost its worker twice ({lost}); try again in {RETRY_AFTER} s") from None
 
