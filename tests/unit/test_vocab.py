@@ -157,3 +157,25 @@ def test_every_spelling_reaches_its_concept_through_the_mapping() -> None:
             numbers[t.subject.value] = t.object.value
     found = {numbers[a]: s for a, s in status_of_action.items()}
     assert found == {str(k): str(MAKB[key]) for k, (_, key) in enumerate(spellings, 1)}
+
+
+def test_overdue_actions_do_not_change_when_the_seed_prints_closed(tmp_path: Path) -> None:
+    """The issue's case: "Closed" for "Completed" on the seed page used to turn 1 overdue row into 5."""
+    from kb import queries
+    from kb.build import build
+    from kb.store import OxigraphStore
+
+    def overdue(text: str, name: str) -> list[str]:
+        doc = tmp_path / name
+        doc.write_text(text, encoding="utf-8")
+        store = OxigraphStore(None)
+        try:
+            report = build(store, [doc], load_registry())
+            assert not report.failed, [o.error for o in report.failed]
+            return sorted(r["number"] for r in queries.rows(store, "overdue-actions", {"asOf": "2021-01-01"}))
+        finally:
+            store.close()
+
+    text = SEED_ERC.read_text(encoding="utf-8")
+    assert overdue(text.replace("Completed", "Closed"), "closed.txt") == overdue(text, "seed.txt")
+    assert len(overdue(text, "seed2.txt")) == 1
