@@ -130,9 +130,11 @@ class Registry:
             with path.open(encoding="utf-8") as fh:
                 rows = csv.reader((line for line in fh if not line.startswith("#")), delimiter="\t")
                 next(rows, None)
+                first: dict[str, str] = {}      # ISO code -> its first (display) name
                 for row in rows:
                     if len(row) >= 2:
-                        self.countries[normalise(row[0])] = row[0]
+                        display = first.setdefault(row[1], row[0])
+                        self.countries[normalise(row[0])] = display
                         self.country_codes[row[0]] = row[1]
         for name in self.graph.objects(None, SCHEMA.name):
             self.countries.setdefault(normalise(str(name)), str(name))

@@ -28,6 +28,11 @@ NOT_ORG_LABELS = ("LAW", "EVENT", "WORK_OF_ART", "FAC", "PRODUCT", "PERSON")
 #: a dateline's place: "Kabul –", "Phnom Penh, Cambodia -", "BAKU, 12 July"
 DATELINE = re.compile(r"\s*(?P<place>[A-Z][\w'\u2019\-]*(?:\s+[A-Z][\w'\u2019\-]*){0,2})\s*[,\u2013\u2014-]")
 _HONORIFIC_OR_INITIAL = re.compile(rf"^(?:{pat.HONORIFIC}|[A-Z])$")
+#: words that make a phrase a part of the organisation named after it ("Demining Department of SESU")
+UNIT_WORDS = frozenset({"department", "unit", "division", "section", "office", "bureau", "directorate", "team"})
+#: organisations whose "<name> <Country> Office" is their office there ("KOICA Laos Office")
+OFFICE_OWNERS = ("un-agency", "intergovernmental", "donor", "ngo", "government")
+_OF_AFTER = re.compile(r"\s+(?:of|at)\s+(?:the\s+)?")
 
 
 def _name_pattern(name: str) -> str:
@@ -101,6 +106,12 @@ def cut_fragments(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
     return words
 
 
+def part_of_named(text: str, end: int, name: str, spans: list[Span]) -> bool:
+    """A unit's name followed by "of" and an organisation found already ("Demining Department of SESU")."""
+    m = _OF_AFTER.match(text, end)
+    return name.split()[-1].lower() in UNIT_WORDS and m is not None and any(sp.start == m.end() for sp in spans)
+
+
 def ner_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
     """spaCy's statistical ORG entities the rules above missed, repaired (leading article, honorific and
     fragments after "and" cut, trailing connectors dropped) and kept only when they read as an organisation."""
@@ -124,6 +135,8 @@ def ner_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
             continue
         start, end = tokens[0][0], tokens[len(words) - 1][1]
         name = text[start:end].removesuffix("'s").removesuffix("\u2019s")
+        if part_of_named(text, end, name, spans):
+            continue
         ref = ctx.lookup(name) or ctx.registry.mint(name)
         out.append(Span(start, start + len(name), ref))
     return out
@@ -315,8 +328,10 @@ def phrase_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
                 continue
             name = text[start:end].rstrip("'\u2019s") if text[start:end].endswith(("'s", "\u2019s")) \
                 else text[start:end]
+            if part_of_named(text, start + len(name), name, spans):
+                continue    # "the Demining Department of SESU": a part of SESU, named with it
             owner = next((sp for sp in spans if sp.end < start and not text[sp.end:start].strip()), None)
-            if owner and not owner.ref.parent and owner.ref.org_type in ("un-agency", "intergovernmental"):
+            if owner and not owner.ref.parent and owner.ref.org_type in OFFICE_OWNERS:
                 start, name = owner.start, text[owner.start:start + len(name)]
                 unit = ctx.registry.mint(name, type_hint="unit", country=ctx.country)
                 out.append(Span(start, start + len(name), dataclasses.replace(unit, parent=owner.ref.iri)))

@@ -32,7 +32,7 @@ def cues(name: str) -> tuple[re.Pattern[str], ...]:
 # --------------------------------------------------------------------------- people
 
 HONORIFIC = r"(?:Mr|Ms|Mrs|Miss|Dr|Prof|Mme|Mx|Sir|H\.\s?E)\.?"
-NAME_TOKEN = r"[A-Z][a-z\u00c0-\u024f'\u2019]+(?:-[A-Za-z\u00c0-\u024f'\u2019]+)*"
+NAME_TOKEN = r"(?:Mc|Mac|O['\u2019]|D['\u2019])?[A-Z][a-z\u00c0-\u024f'\u2019]+(?:-[A-Za-z\u00c0-\u024f'\u2019]+)*"
 _PARTICLE = r"(?:van|von|de|der|den|da|di|du|la|le|bin|ibn|al|el)"
 PERSON_NAME = rf"{NAME_TOKEN}(?:\s+(?:[A-Z]\.\s+|{_PARTICLE}\s+)?{NAME_TOKEN}){{0,3}}"
 EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")

@@ -19,7 +19,9 @@ from kb.model import NewsDocument, OrgRef, PersonRef
 _HONORIFICS = re.compile(r"^(?:(?:H\.\s?E\.?|Mr\.?|Ms\.?|Mrs\.?|Miss|Dr\.?|Prof\.?|Mme\.?|Sir|His|Her|Excellency"
                          r"|Ambassador|Minister|Madam|Mister)\s+)+")
 _NAME_WORD = re.compile(rf"{pat.NAME_TOKEN}|[A-Z]\.|(?:van|von|de|der|den|da|di|du|la|le|bin|ibn|al|el)")
-_AFTER_NAME = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?")
+#: ", the " (and a lower-case rank word) between a name and its post: "Mr. Y, the first Secretary of ..."
+_AFTER_NAME = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?(?:(?P<rank>first|second|third|acting|deputy|former|senior|interim"
+                         r"|chief|executive)\s+)?")
 
 
 def people(ctx: Context, doc: NewsDocument) -> None:
@@ -32,10 +34,14 @@ def people(ctx: Context, doc: NewsDocument) -> None:
             emails.append((m.group(0).rstrip("."), s))
         for person in persons_in(ctx, s) + entity_persons(ctx, s):
             key = pat.name_key(person.name)
+            # "Jan Willem" and "Jan Willem de Vries" are one person: the longer name stays
+            key = next((k for k in people if key in k or k in key), key)
             known = people.get(key)
             if known is None:
                 people[key] = person
             else:
+                if len(person.name) > len(known.name):
+                    known.name = person.name
                 known.role = known.role or person.role
                 known.organisation = known.organisation or person.organisation
     for email, s in emails:
@@ -63,7 +69,7 @@ def persons_in(ctx: Context, s: Sentence) -> list[PersonRef]:
 
     taken: list[tuple[int, int]] = []      # sorted, not overlapping
 
-    def add(start: int, end: int, name: str, role_span: tuple[int, int] | None) -> None:
+    def add(start: int, end: int, name: str, role_span: tuple[int, int] | None, rank: str | None = None) -> None:
         i = bisect.bisect_left(taken, (start, end))
         if not name or (i < len(taken) and taken[i][0] < end) or (i > 0 and taken[i - 1][1] > start):
             return
@@ -75,6 +81,8 @@ def persons_in(ctx: Context, s: Sentence) -> list[PersonRef]:
                 org = nxt[2][0][2].ref  # type: ignore[union-attr]
         if org is None and role and s.kind == "contact":
             org = ctx.publisher
+        if role and rank:
+            role = f"{rank.title()} {role}"
         found.append((start, end, PersonRef(name, role, org, None, s.text, *s.span)))
 
     run_after = {a: (a, b, units) for a, b, units in runs}
@@ -85,11 +93,12 @@ def persons_in(ctx: Context, s: Sentence) -> list[PersonRef]:
         if not name_units:
             continue
         end = name_units[-1][1]
-        after = re.match(r",\s+(?:the\s+)?", s.text[end:])
-        nxt = run_after.get(end + after.end()) if after else None
+        after = _AFTER_NAME.match(s.text, end)
+        nxt = run_after.get(after.end()) if after else None
         role_span = (nxt[0], nxt[1]) if nxt and has_role(ctx, s, (nxt[0], nxt[1])) else None
+        rank = after.group("rank") if after and role_span else None
         role_span = role_span or run_before(ctx, s, m.start())
-        add(name_units[0][0], end, " ".join(s.text[a:b] for a, b, _sp in name_units), role_span)
+        add(name_units[0][0], end, " ".join(s.text[a:b] for a, b, _sp in name_units), role_span, rank)
     for i, (a, b, units) in enumerate(runs):
         nxt = runs[i + 1] if i + 1 < len(runs) else None
         comma_gap = nxt is not None and re.fullmatch(r",\s+(?:the\s+)?", s.text[b:nxt[0]]) is not None
@@ -117,8 +126,10 @@ def persons_in(ctx: Context, s: Sentence) -> list[PersonRef]:
         tail_units = units[role_idx[-1] + 1:] if role_idx else []
         name_units = name_part(ctx, s, tail_units)
         if role_idx and name_units and len(name_units) == len(tail_units) and ends_clause:
+            # "Brigadier General Ziad Nasr, Director of LMAC": the post after the name is the one held
+            after_role = comma_gap and nxt is not None and has_role(ctx, s, (nxt[0], nxt[1]))
             add(name_units[0][0], name_units[-1][1], " ".join(s.text[x:y] for x, y, _sp in name_units),
-                (a, units[role_idx[-1]][1]))
+                (nxt[0], nxt[1]) if after_role and nxt else (a, units[role_idx[-1]][1]))
     return [p for _a, _b, p in sorted(found, key=lambda t: t[0])]
 
 
@@ -245,18 +256,20 @@ def entity_persons(ctx: Context, s: Sentence) -> list[PersonRef]:
         if not 2 <= len(words) <= 5 or not all(_NAME_WORD.fullmatch(w) for w in words) \
                 or any(w.lower() in pat.NOT_NAME_WORDS for w in words) or ctx.places.lookup(name) is not None:
             continue
-        role_span = None
+        role_span, rank = None, None
         after = _AFTER_NAME.match(s.text, start + len(name))
         if after:
             nxt = next((r for r in sentence_runs(ctx, s) if r[0] == after.end()), None)
             if nxt and has_role(ctx, s, (nxt[0], nxt[1])):
-                role_span = (nxt[0], nxt[1])
+                role_span, rank = (nxt[0], nxt[1]), after.group("rank")
         if role_span is None:
             before = run_before(ctx, s, e.start)
             role_span = before if before and has_role(ctx, s, before) else None
         role, org = role_of(ctx, s, role_span) if role_span else (None, None)
         if org is None and s.kind == "contact" and role:
             org = ctx.publisher
+        if role and rank:
+            role = f"{rank.title()} {role}"
         out.append(PersonRef(name, role, org, None, s.text, *s.span))
     return out
 

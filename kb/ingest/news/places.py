@@ -14,6 +14,7 @@ import re
 
 from kb.ingest.news import patterns as pat
 from kb.ingest.news.document import Context, Sentence
+from kb.ingest.news.organisations import DATELINE
 from kb.model import NewsDocument, PlaceRecord
 
 _KIND_WORD = re.compile(r"\s+(?:province|district|governorate|oblast|region|municipality|city)$", re.I)
@@ -22,6 +23,8 @@ _ACTIVITY = re.compile(r"clear|demin|survey|benefi|implement|project|programme|o
 _IN_BEFORE = re.compile(r"\b(?:in|across|throughout|of|to|at)\s+(?:the\s+)?(?:[A-Z][\w'\u2019\-]*,?\s+(?:and\s+)?)*$")
 #: population above which a city elsewhere wins over the release's country
 _BIG_CITY = 500_000
+#: population above which a name is read as the city rather than the district or province of the same name
+_CITY = 100_000
 
 
 def _country_for(ctx: Context, name: str, s: Sentence) -> str | None:
@@ -36,6 +39,21 @@ def _country_for(ctx: Context, name: str, s: Sentence) -> str | None:
                 s.masked[max(0, a - 40):a]):
             return c
     return ctx.country
+
+
+_LISTED = re.compile(r"(?:,\s*|\s+and\s+|,\s+and\s+)(?P<name>[A-Z][\w'\u2019\-]+(?:\s[A-Z][\w'\u2019\-]+)?)")
+
+
+def _listed(ctx: Context, text: str, pos: int, iso: str) -> list[tuple[str, str, str]]:
+    """Places named in a list after the one ending at ``pos`` that the gazetteer puts in the same country."""
+    out = []
+    while (m := _LISTED.match(text, pos)) is not None:
+        found = next((p for p in ctx.places.candidates(m.group("name")) if p.iso == iso and p.kind != "country"), None)
+        if found is None:
+            break
+        out.append((m.group("name"), found.kind, found.country))
+        pos = m.end()
+    return out
 
 
 def places(ctx: Context, doc: NewsDocument) -> None:
@@ -68,12 +86,23 @@ def places(ctx: Context, doc: NewsDocument) -> None:
             place = ctx.places.lookup(name, ctx.country)
             if place is None or place.kind == "country" or any(n == name for n, _k in seen):
                 continue
-            seen.add((name, place.kind))
-            rec = PlaceRecord(name, place.kind, place.country, s.text, start, end)  # type: ignore[arg-type]
-            doc.places.append(rec)
-            if _ACTIVITY.search(s.masked) and not pat.SIGN.search(s.masked) and _IN_BEFORE.search(
-                    s.masked[:e.start]) and e.start > 40:
-                activity.append(rec)
+            city = next((c for c in ctx.places.candidates(name) if c.kind == "city" and c.iso == place.iso
+                         and c.rank >= _CITY), None)
+            place = city or place     # "Colombo" is printed for the city more often than for its district
+            dateline = DATELINE.match(s.text)
+            where_org_is = any(re.fullmatch(r"\s+in\s+(?:the\s+)?", s.masked[sp.end:e.start]) for sp in s.spans)
+            is_activity = bool(_ACTIVITY.search(s.masked) and not pat.SIGN.search(s.masked) and _IN_BEFORE.search(
+                s.masked[:e.start]) and not (dateline and e.start < dateline.end()) and not where_org_is)
+            # "in Aden and Taiz": a name listed with a place is a place of the same country, whatever its label
+            listed = [(name, place.kind, place.country), *_listed(ctx, s.masked, e.end, place.iso)]
+            for pname, kind, country in listed:
+                if any(n == pname for n, _k in seen):
+                    continue
+                seen.add((pname, kind))
+                rec = PlaceRecord(pname, kind, country, s.text, start, end)  # type: ignore[arg-type]
+                doc.places.append(rec)
+                if is_activity:
+                    activity.append(rec)
     if ctx.country and (ctx.country, "country") not in seen:
         where = next((s for s in ctx.sentences if ctx.country in s.text), None)
         if where is not None:

@@ -107,7 +107,7 @@ def find_funders(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -> lis
                 found.append((si, sp.start, sp.ref, s))
         for m in pat.GIVING_VERB.finditer(s.masked):
             rest = s.masked[m.end():]
-            rest = rest[:next((x.start() for x in re.finditer(r"[.;]", rest)), len(rest))]
+            rest = rest[:next((x.start() for x in re.finditer(r"[.;](?!\d)", rest)), len(rest))]
             if not (quantities.find_money(rest) or pat.FUNDING_NOUN.search(rest)):
                 continue
             for pos, ref in ctx.subject(s, m.start()):

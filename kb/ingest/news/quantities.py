@@ -84,15 +84,16 @@ def money_purpose(sentence: str, hit: MoneyHit) -> str | None:
     if "budget" in low or "total cost" in low:
         return "project budget" if re.search(r"\b(?:project|programme|program|initiative|campaign)\b", low) \
             else "budget"
-    if re.match(r"\s+(?:[a-z\-]+\s+)?(?:project|programme|program|initiative|campaign)\b", after):
+    if re.match(r"\s+(?:[a-z\-]+\s+)?(?:project|programme|program|initiative|campaign)\b", after) or re.search(
+            r"\b(?:project|programme|program|initiative)\s+worth\s*$", low[max(0, hit.start - 40):hit.start]):
         return "project budget"
     if "contribut" in low:
         return "contribution"
-    if re.search(r"\bgrants?\b", low):
+    if re.search(r"\bgrant(?:s|ed)?\b", low):
         return "grant"
     if re.search(r"\bloans?\b", low):
         return "loan"
-    if re.search(r"fund|financ|donat|pledg|allocat|receiv", low):
+    if re.search(r"fund|financ|donat|pledg|allocat|receiv|provid|award", low):
         return "funding"
     return None
 
