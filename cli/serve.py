@@ -13,6 +13,10 @@ from kb.errors import ConfigError
 
 #: waitress worker threads by default (each serves one request at a time)
 DEFAULT_THREADS = 8
+#: open connections waitress holds at once by default; past it new ones wait in the listen backlog
+DEFAULT_CONNECTIONS = 100
+#: connections the kernel queues before refusing more
+BACKLOG = 128
 
 
 def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
@@ -26,6 +30,9 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--port", type=int, default=5000, help="port to listen on; 0 picks a free one (default: 5000)")
     p.add_argument("--threads", type=int, default=DEFAULT_THREADS,
                    help=f"request threads (default: {DEFAULT_THREADS})")
+    p.add_argument("--connections", type=int, default=DEFAULT_CONNECTIONS,
+                   help=f"open connections held at once; more wait in a backlog of {BACKLOG} "
+                        f"(default: {DEFAULT_CONNECTIONS})")
 
 
 def app_config(settings: dict[str, Any]) -> dict[str, Any]:
@@ -48,12 +55,15 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
         raise ConfigError(f"--port must be 0..65535, got {args.port}")
     if args.threads < 1:
         raise ConfigError(f"--threads must be at least 1, got {args.threads}")
+    if args.connections < args.threads:
+        raise ConfigError(f"--connections must be at least --threads ({args.threads}), got {args.connections}")
     app = create_app(app_config(ctx.settings))
     state = app.extensions["makb"]
     try:
         query_executor(app)     # start the query workers before the first request
         try:
-            server = create_server(app, host=args.host, port=args.port, threads=args.threads, ident="makb")
+            server = create_server(app, host=args.host, port=args.port, threads=args.threads, ident="makb",
+                                   connection_limit=args.connections, backlog=BACKLOG)
         except OSError as exc:
             raise ConfigError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
         host = getattr(server, "effective_host", args.host)   # one socket; several when a name has many addresses
