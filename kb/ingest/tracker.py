@@ -46,24 +46,25 @@ KIND: Final = "mr-tracker"
 PARSER_VERSION = "1.0"
 
 HEADER_RE = re.compile(r"^:\s*(.*)$")
-REC_RE = re.compile(r"^Recommendation\s*:\s*(\d{1,3}(?:\.\d{1,3})*)\s*[.:)]?\s*(.*)$", re.I)
+REC_RE = re.compile(r"^Recommendation\s*(?:No\.?\s*)?:\s*(?:(\d{1,3}(?:\.\d{1,3})*)(?:[.:)]\s*|\s+|$))?(.*)$", re.I)
 MR_RE = re.compile(r"^Management\s+Response\s*:\s*(.*)$", re.I)
-CATEGORY_RE = re.compile(r"^(Thematic\s+Area|UNEG\s+Criteria|Category|Priority|Evaluation\s+Criteria|Type)\s*:\s*(.*)$",
-                         re.I)
+CATEGORY_RE = re.compile(r"^(Thematic\s+Areas?|UNEG\s+Criteria|Management\s+Response\s+Category|Category|Priority|"
+                         r"Evaluation\s+Criteria|Operating\s+Principles|Organi[sz]ational\s+(?:Priorities|Effectiveness)|"
+                         r"Impact\s+Areas?|Strategic\s+Plan[\w ]{0,30}|Type|Outcome\s+Areas?|SDGs?)\s*:\s*(.*)$", re.I)
 KA_SECTION_RE = re.compile(r"^Key\s+Actions?\s*:?$", re.I)
 KA_HEADER_RE = re.compile(r"^(?:Key\s+Actions?\s+)?Responsible(?:\s+(?:Unit|Party|Parties|Office))?(?:\(s\))?\s+"
                           r"(?:Deadline|Due\s*Date|Time\s*Frame|Completion\s+Date)\s+Status(?:\s+Comments?)?"
                           r"(?:\s+Documents?)?$", re.I)
 KA_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s+(\S.*)$|^(\d{1,2}|[a-h])[.)]\s+(\S.*)$")
 MR_STATUS_RE = re.compile(r"^(?:Approved|Draft|Pending|Submitted|Under\s+review|Completed|Closed|Not\s+started)$", re.I)
-PLAN_RE = re.compile(r"^(?:19|20)\d{2}\s*[-\u2013/]\s*(?:19|20)\d{2}$")
+PLAN_RE = re.compile(r"^((?:19|20)\d{2}\s*[-\u2013/]\s*(?:19|20)\d{2})(?:\s*,.*)?$")
 
 
 def sniff(text: str) -> float:
     """Confidence that ``text`` is a management-response tracker page."""
     head = text[:200_000]
     score = 0.0
-    if len(re.findall(r"^:\s*\S", head[:3000], re.M)) >= 2:
+    if len(re.findall(r"^:\s*\S", head, re.M)) >= 2:
         score += 0.25
     if re.search(r"^\s*Recommendation\s*:\s*\d", head, re.M | re.I):
         score += 0.35
@@ -91,6 +92,7 @@ class _Parser:
         self.findings: list[Finding] = []
         self.resolver = Resolver(registry, self.findings)
         self.header: list[tuple[str, int]] = []
+        self.overall: list[str] = []
         self.recs: list[_Rec] = []
         self.state = "pre"
         self.action: KeyActionRecord | None = None
@@ -106,7 +108,9 @@ class _Parser:
         ev = self.evaluation()
         last = next((ln for ln in reversed(self.lines) if ln), "")
         cut_prose = self.state in ("rec", "response") and last[-1:] not in ".!?)]\"'\u201d"
-        if cut_prose or (self.state == "ka" and self.action is not None and not self.action_has_details):
+        cut_action = self.state == "ka" and self.action is not None and (
+            not self.action_has_details or (self.action.due_text is not None and self.action.status is None))
+        if cut_prose or cut_action:
             about = f"recommendation {self.recs[-1].record.number}" if self.recs else "evaluation"
             self.findings.append(Finding("truncated", f"the page ends inside {about}", line=len(self.lines),
                                          about=about))
@@ -130,13 +134,15 @@ class _Parser:
             return
         m = REC_RE.match(ln)
         if m:
-            rec = _Rec(RecommendationRecord(number=m.group(1), text="", line=i + 1))
+            rec = _Rec(RecommendationRecord(number=m.group(1) or str(len(self.recs) + 1), text="", line=i + 1))
             if m.group(2):
                 rec.text.append(m.group(2))
             self.recs.append(rec)
             self.state, self.action = "rec", None
             return
         if not self.recs:
+            if self.header:     # the overall response, between the header lines and the first recommendation
+                self.overall.append(ln)
             return
         rec = self.recs[-1]
         m = MR_RE.match(ln)
@@ -169,6 +175,10 @@ class _Parser:
             self.action = KeyActionRecord(number=number, text=text, line=i + 1)
             rec.record.key_actions.append(self.action)
             self.action_has_details = False
+            one_line = _one_line_action(text)
+            if one_line is not None:      # "1.1. <text>. <responsible> 2011/12 Completed <comment>" on one line
+                self.action.text, details = one_line
+                self.set_details(self.action, details)
             return
         ka = self.action
         if ka is None:
@@ -181,7 +191,10 @@ class _Parser:
         if not _is_details(ln):
             ka.text = f"{ka.text}\n{ln}"
             return
-        resp, due, status, comment = split_details(ln)
+        self.set_details(ka, ln)
+
+    def set_details(self, ka: KeyActionRecord, line: str) -> None:
+        resp, due, status, comment = split_details(line)
         ka.responsible_text = resp or None
         ka.due_text = due
         ka.due = due_date(due)
@@ -197,18 +210,20 @@ class _Parser:
     # ------------------------------------------------------------------ records
 
     def evaluation(self) -> EvaluationRecord:
-        """The evaluation from the unlabelled header lines: status word, plan years, title, unit."""
-        rest = []
-        ev = EvaluationRecord(title="")
-        for value, _line in self.header:
-            if MR_STATUS_RE.match(value):
-                continue
-            if PLAN_RE.match(value) and ev.evaluation_plan is None:
-                ev.evaluation_plan = value
-                continue
-            rest.append(value)
-        titled = [v for v in rest if re.search(r"\b(?:evaluation|review|assessment|appraisal)\b", v, re.I)]
-        ev.title = (titled or sorted(rest, key=len, reverse=True) or [""])[0]
+        """The evaluation from the unlabelled header lines: unit, "plan years, unit", title, unit, status word."""
+        ev = EvaluationRecord(title="", overall_comments="\n".join(self.overall) or None)
+        values = [v for v, _ in self.header if not MR_STATUS_RE.match(v)]
+        plan_at = next((k for k, v in enumerate(values) if PLAN_RE.match(v)), None)
+        if plan_at is not None:
+            m = PLAN_RE.match(values[plan_at])
+            ev.evaluation_plan = m.group(1) if m else None
+            rest = values[:plan_at] + values[plan_at + 1:]
+            after = values[plan_at + 1:]
+            ev.title = after[0] if after else ""
+        else:
+            rest = values
+            titled = [v for v in rest if re.search(r"\b(?:evaluation|review|assessment|appraisal)\b", v, re.I)]
+            ev.title = (titled[-1:] or sorted(rest, key=len, reverse=True) or [""])[0]
         units = [v for v in rest if v != ev.title]
         ev.commissioning_unit = units[0] if units else None
         if not ev.title:
@@ -231,7 +246,7 @@ class _Parser:
             self.findings.append(Finding("missing-response", f"{about} has no management response",
                                          line=record.line, about=about))
         else:
-            text = "\n".join(rec.response)
+            text = re.sub(r"^\d{1,2}\.\s+", "", "\n".join(rec.response))
             acceptance, rest = split_acceptance(text)
             record.response = Response(acceptance=acceptance or acceptance_in_prose(text), text=rest or None)
         for ka in record.key_actions:
@@ -253,6 +268,29 @@ class _Parser:
 def _is_details(line: str) -> bool:
     """A responsible / deadline / status line: it has a deadline or a status."""
     return bool(DUE_RE.search(line) or TEXT_DUE_RE.search(line) or STATUS_RE.search(line))
+
+
+_SENTENCE_END = re.compile(r"[.?!;)](?=\s+[A-Z\u00c0-\u024f])")
+
+
+def _one_line_action(text: str) -> tuple[str, str] | None:
+    """(action text, "responsible deadline status comment") when an action line carries its details: the
+    text ends at the last sentence end before the deadline, and the responsible party follows it."""
+    due = DUE_RE.search(text) or TEXT_DUE_RE.search(text)
+    if due is None:
+        return None
+    after = text[due.end():].strip()
+    if not (STATUS_RE.match(after) or len(after.split()) <= 1):   # a status, or one cut off
+        return None
+    before = text[:due.start()]
+    ends = list(_SENTENCE_END.finditer(before))
+    if not ends:
+        return None
+    cut = ends[-1].end()
+    responsible = before[cut:].strip()
+    if not responsible or len(responsible.split()) > 12:
+        return None
+    return before[:cut].strip(), text[cut:].strip()
 
 
 def _is_office(name: str) -> bool:

@@ -38,24 +38,39 @@ def split_acceptance(text: str, strict: bool = True) -> tuple[str | None, str]:
     return normalise_acceptance(m.group(1)), rest
 
 
-_PROSE_RE = re.compile(
-    r"\b(?:UNDP|UNICEF|UNFPA|UNOPS|UN[- ]?Women|WFP|UNHCR|UNMAS|management|we|the\s+(?:office|unit|organi[sz]ation|"
-    r"programme|project|country\s+office|bureau|agency|team|secretariat))\s+"
-    r"(fully\s+|broadly\s+|partially\s+|partly\s+)?(agrees?|accepts?|disagrees?|rejects?|does\s+not\s+(?:agree|accept))\b",
-    re.I)
+_VERB = (r"(?P<degree>fully\s+|broadly\s+|generally\s+|partially\s+|partly\s+)?"
+         r"(?P<verb>agrees?|agreed|accepts?|accepted|disagrees?|disagreed|rejects?|rejected|"
+         r"(?:does|did|do)\s+not\s+(?:agree|accept))")
+_PROSE_RES = (
+    # "... agrees with this recommendation", "UN Women accepted recommendation 1"
+    re.compile(r"\b" + _VERB + r"\s+(?:with\s+)?(?:(?:this|the|that|these|all|both)\s+)?(?:\w+\s+){0,2}?"
+               r"recommendations?\b", re.I),
+    # "UNDP partially agrees." : the organisation or management as the subject
+    re.compile(r"\b(?:UNDP|UNICEF|UNFPA|UNOPS|UN[- ]?Women|WFP|UNHCR|UNMAS|UNITAR|[Mm]anagement|[Ww]e)\s+" + _VERB
+               + r"\b"),
+    # "... is in general agreement with ..."
+    re.compile(r"\b(?:is|are)\s+in\s+(?:general\s+|full\s+|broad\s+)?(?P<agreement>agreement)\s+with\b", re.I),
+)
 
 
 def acceptance_in_prose(text: str | None) -> str | None:
-    """The acceptance a response states in its first sentences ("UNDP partially agrees with ..."), or None.
+    """The acceptance a response states about the recommendation in its first sentences ("UNDP partially
+    agrees with this recommendation", "UN Women accepted recommendation 1"), or None.
 
     "Takes note" and narrative that states no position give None.
     """
     if not text:
         return None
-    m = _PROSE_RE.search(clean(text)[:400])
-    if m is None:
-        return None
-    degree, verb = (m.group(1) or "").strip().lower(), m.group(2).lower()
-    if verb.startswith(("disagree", "reject", "does not")):
-        return "Rejected"
-    return "Partially accepted" if degree in ("partially", "partly") else "Accepted"
+    head = clean(text)[:400]
+    for pattern in _PROSE_RES:
+        m = pattern.search(head)
+        if m is None:
+            continue
+        found = m.groupdict()
+        if found.get("agreement"):
+            return "Accepted"
+        degree, verb = (found.get("degree") or "").strip().lower(), (found.get("verb") or "").lower()
+        if verb.startswith(("disagree", "reject", "does not", "did not", "do not")):
+            return "Rejected"
+        return "Partially accepted" if degree in ("partially", "partly") else "Accepted"
+    return None

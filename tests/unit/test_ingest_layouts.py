@@ -224,6 +224,33 @@ EXPECTED: dict[str, dict[str, Any]] = {
         ],
         "absent": ["truncated"],
     },
+    "tracker/gate_style_one_line_actions.txt": {
+        "kind": "mr-tracker",
+        "evaluation": {"title": "Final Evaluation of the Women in Explosive Ordnance Risk Education Project",
+                       "commissioning_unit": "Country Office Iraq", "evaluation_plan": "2017 - 2019",
+                       "overall_comments": "The office welcomes the evaluation and its findings on the role of women "
+                                           "trainers. Most recommendations are accepted and an action plan has been "
+                                           "agreed with the partners."},
+        "recommendations": [
+            rec("1", "Recruit more women as risk education trainers in the governorates of Anbar and Nineveh.",
+                "Accepted", "The office agrees with this recommendation. Recruitment will go through the two partner "
+                            "NGOs.", actions=[
+                                ka("1.1", "Agree recruitment targets with the partner NGOs.", ["Programme Specialist"],
+                                   "2018-03", "2018/03", "Completed", "Targets agreed for both governorates."),
+                                ka("1.2", "Train the newly recruited women trainers.", ["Partner NGOs"], "2018-09",
+                                   "2018/09", "Over due", "The second course was postponed twice"),
+                            ]),
+            rec("2", "Publish the training material in Kurdish.", None,
+                "The office takes note of the recommendation; translation depends on funding.", actions=[
+                    ka("2.1", "Seek funding for the translation of the material.", ["Country Representative"],
+                       "2019-06", "2019/06", "Not started"),
+                    ka("2.2", "Share the Arabic material with the Kurdistan authority.", ["Programme Specialist"],
+                       "2018-12", "2018/12", None, "Comp", truncated=True),
+                ]),
+        ],
+        "present": ["truncated"],
+        "partial": True,
+    },
     "board/mine_action_prose.txt": {
         "kind": "board-response",
         "evaluation": {"title": "Evaluation of the UNDP contribution to mine action"},
