@@ -129,6 +129,10 @@ class _Parser:
     def line(self, i: int, ln: str) -> None:
         m = HEADER_RE.match(ln)
         if m and not self.recs:
+            if self.overall and all(len(x.split()) <= 12 and x[-1] not in ".!?" for x in self.overall):
+                # a header value printed on its own line between ':' lines ("Programme Division")
+                self.header.extend((x, i) for x in self.overall)
+                self.overall.clear()
             if m.group(1).strip():
                 self.header.append((m.group(1).strip(), i + 1))
             return
