@@ -549,6 +549,9 @@ def build(store: Store, paths: Iterable[str | Path], registry: Registry, now: da
             progress(outcome)
     builder.flush()
     report.store_error = builder.store_error
+    if not builder.store_error:   # the search index beside the store, for what was just written
+        from kb import search
+        search.refresh(store)
     return report
 
 

@@ -348,6 +348,7 @@ def map_document(doc: Document, src: SourceText, registry: Registry, ingested: d
     b.lit(source, MAKB.documentKind, doc.kind)
     b.lit(source, DCTERMS.extent, src.size)
     b.lit(source, DCTERMS.format, "text/plain")
+    b.lit(source, MAKB.sourceText, src.text)   # the text offsets and lines refer to, shown by the document page
 
     if isinstance(doc, ManagementResponseDocument):
         _map_response(b, doc, g, main, source, ingested, out)
