@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cli import analyze, serve
+from cli import analyze, search, serve
 from cli.context import EXIT_FAIL, EXIT_OK, EXIT_STORE, Context, Formatter, example_lines, out
 from kb import settings as settings_mod
 from kb.analysis.exports import GRAPH_FORMATS
@@ -325,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     analyze.register(sub, add)
     serve.register(sub, add)
+    search.register(sub, add)
 
     return parser
 
