@@ -6,7 +6,7 @@ from its arrival, which covers both the wait for a worker and the run.  Then
 it runs on one of three executors, chosen by ``make_executor`` from the kind
 of store:
 
-- ``WorkerPool`` (the embedded on-disk store): pyoxigraph has no query timeout
+- ``WorkerPool`` (``kb.sparql.pool``, the embedded on-disk store): pyoxigraph has no query timeout
   and cannot cancel a running query, so queries run in ``MAKB_QUERY_WORKERS``
   worker processes (``kb.sparql.worker``), each holding the store opened
   read-only, unable to open an IP socket (``kb.sparql.sandbox``) and limited to
@@ -168,8 +168,8 @@ class InThreadExecutor(QueryExecutor):
 class _BoundedRemote(RemoteStore):
     """A RemoteStore whose requests stop at the query time limit, once, without retrying."""
 
-    def _request(self, url: str, data: bytes | None, headers: dict[str, str],
-                 method: str) -> tuple[bytes, http.client.HTTPMessage]:
+    def _request(self, url: str, data: bytes | None, headers: dict[str, str], method: str,
+                 role: str = "query") -> tuple[bytes, http.client.HTTPMessage]:
         deadline = time.monotonic() + float(self.timeout)
         req = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:

@@ -18,6 +18,7 @@ import shutil
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -34,7 +35,7 @@ from tests.unit.test_endpoint_check import SERVICE_BYPASSES, Listener
 pytestmark = pytest.mark.server
 
 TOKEN = "network-test-token"
-LIMITS = {"timeout": 10.0, "max_rows": 100, "max_bytes": 65536}
+LIMITS: dict[str, Any] = {"timeout": 10.0, "max_rows": 100, "max_bytes": 65536}
 #: the listener's address written in the other ways a URL can name 127.0.0.1
 HOSTS = ["127.0.0.1", "localhost", "2130706433", "0x7f000001", "127.1", "[::ffff:127.0.0.1]"]
 
