@@ -20,11 +20,11 @@ tracked in the ERC.") yield nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Final
 
 from kb.errors import ParseError
 from kb.ingest.guard import due_finding, guarded_run
+from kb.ingest.response_table import HEADER_WORDS, RecState, Table, TableReader, table_role
 from kb.model import (
     EvaluationRecord,
     Finding,
@@ -39,7 +39,7 @@ from kb.model import (
 from kb.registry import Registry
 from kb.registry.resolver import Resolver, find_country, strip_honorific
 from kb.text.acceptance import SEPARATORS, acceptance_in_prose, normalise_acceptance, split_acceptance
-from kb.text.clean import bullet_text, clean, join_lines, strip_markup, strip_quotes
+from kb.text.clean import clean, join_lines, strip_markup, strip_quotes
 from kb.text.dates import due_date
 
 KIND: Final = "response-document"
@@ -63,13 +63,6 @@ PIPE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$"
 FOOTNOTE_RE = re.compile(r"^\s*(?:\\\*|\*\s*The implementation status|\*\s*Implementation status)", re.I)
 NOISE_RE = re.compile(r"^(?:page\s+\d+(?:\s+of\s+\d+)?|\d+\s*\|\s*p\s*a\s*g\s*e|\d{1,3}|-\s*\d+\s*-)$", re.I)
 KA_NUMBER_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)[.)]?\s+(?=\S)|^(\d{1,2})[.)]\s+(?=\S)")
-HEADER_WORDS = {
-    "key action(s)", "key actions", "key action", "time frame", "timeframe", "responsible unit(s)",
-    "responsible units", "responsible unit", "responsible", "tracking", "tracking status", "status", "comments",
-    "comment", "documents", "due date", "deadline", "remarks",
-}
-DUE_WORDS = {"ongoing", "on-going", "done", "unknown", "continuous", "continuing", "tbd", "tbc", "n/a",
-             "immediate", "immediately", "completed", "permanent", "regularly", "as needed"}
 ERC_MARKER_RE = re.compile(r"^\s*Management Response\s*:?\s*\[\s*Added\s*:", re.M | re.I)
 ERC_HEADER_RE = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3})*\.?\s*Recommendation\s*:\s*$", re.M | re.I)
 PERSON_FIELDS = ("prepared", "input", "cleared", "approved", "reviewed", "submitted")
@@ -102,26 +95,9 @@ def sniff(text: str) -> float:
     return min(score, 1.0)
 
 
-@dataclass
-class _Rec:
-    record: RecommendationRecord
-    text_lines: list[str] = field(default_factory=list)
-    response_lines: list[str] = field(default_factory=list)
-    response_line: int | None = None
 
 
-@dataclass
-class _Table:
-    roles: list[str] = field(default_factory=list)
-    header_cells: list[str] = field(default_factory=list)
-    header_line: int = 0
-    vertical: list[str] = field(default_factory=list)
-    vertical_line: int | None = None
-    awaiting_responsible: KeyActionRecord | None = None
-    rows: int = 0
-
-
-class ResponseDocumentReader:
+class ResponseDocumentReader(TableReader):
     """Reads a response document line by line; ``kb.ingest.board`` reuses it with its own preamble."""
 
     def __init__(self, text: str, source: str, registry: Registry) -> None:
@@ -138,10 +114,10 @@ class ResponseDocumentReader:
         self.people: dict[str, list[tuple[str | None, int]]] = {"person": [], "position": [], "unit": []}
         self.person_labels: list[str] = []
         self.overall: list[str] | None = None
-        self.recs: list[_Rec] = []
-        self.rec: _Rec | None = None
+        self.recs: list[RecState] = []
+        self.rec: RecState | None = None
         self.state = "pre"
-        self.table: _Table | None = None
+        self.table: Table | None = None
         self.first_lines: list[str] = []
         self.country: str | None = None
         self.owner: OrgRef | None = None    #: the office that prepared the response: teams and people belong to it
@@ -220,7 +196,7 @@ class ResponseDocumentReader:
             elif self.table is not None and not self.table.rows and not self.table.vertical \
                     and cleaned.lower().strip(" *:") in HEADER_WORDS:
                 self.table.header_cells.append(cleaned)
-                self.table.roles.append(_role(cleaned))
+                self.table.roles.append(table_role(cleaned))
             else:
                 self.vertical_line(i, cleaned)
 
@@ -313,7 +289,7 @@ class ResponseDocumentReader:
             self.resolver.country = self.country
             self.owner = self.owner_org()
         record = RecommendationRecord(number=number, text="", line=i + 1)
-        self.rec = _Rec(record=record)
+        self.rec = RecState(record=record)
         if text:
             self.rec.text_lines.append(text)
         self.recs.append(self.rec)
@@ -367,118 +343,6 @@ class ResponseDocumentReader:
         for ka in record.key_actions:
             self.finish_action(record, ka)
 
-    # ------------------------------------------------------------------ key-action table
-
-    def start_table(self, i: int, cells: list[str], implicit: bool = False) -> None:
-        self.finish_table()
-        self.table = _Table(header_line=i + 1)
-        if not implicit:
-            self.table.header_cells = list(cells)
-            self.table.roles = [_role(c) for c in cells]
-        self.state = "table"
-
-    def is_header_continuation(self, cells: list[str]) -> bool:
-        words = [c.lower().strip(" *:") for c in cells if c]
-        return bool(words) and all(w in HEADER_WORDS for w in words) and self.table is not None \
-            and self.table.rows == 0
-
-    def merge_header(self, cells: list[str]) -> None:
-        table = self.table
-        assert table is not None
-        merged = list(table.header_cells)
-        for k, c in enumerate(cells):
-            if k < len(merged):
-                merged[k] = f"{merged[k]} {c}".strip()
-            else:
-                merged.append(c)
-        table.header_cells = merged
-        table.roles = [_role(c) for c in merged]
-
-    def row(self, i: int, cells: list[str]) -> None:
-        rec, table = self.rec, self.table
-        assert rec is not None and table is not None
-        roles = table.roles or ["text", "due", "responsible", "status", "comment"]
-        values: dict[str, list[str]] = {}
-        for k, c in enumerate(cells):
-            role = roles[k] if k < len(roles) else "comment"
-            if c and role != "documents":
-                values.setdefault(role, []).append(c)
-        text = " ".join(values.get("text", []))
-        if table.vertical:
-            text = "\n".join(table.vertical + ([text] if text else []))
-            line = table.vertical_line or i + 1
-            table.vertical = []
-            table.vertical_line = None
-        else:
-            line = i + 1
-        kas = rec.record.key_actions
-        if not text and kas and table.rows:
-            self.continue_row(kas[-1], values)
-            return
-        table.rows += 1
-        ka = self.new_action(line, text)
-        ka.due_text = " ".join(values.get("due", [])) or None
-        ka.responsible_text = " ".join(values.get("responsible", [])) or None
-        ka.status = " ".join(values.get("status", [])) or None
-        comments = values.get("comment", []) + values.get("other", [])
-        ka.comment = "\n".join(comments) or None
-
-    def continue_row(self, ka: KeyActionRecord, values: dict[str, list[str]]) -> None:
-        """A row with an empty action cell continues the previous row (a wrapped cell)."""
-        for role, attr in (("due", "due_text"), ("responsible", "responsible_text"), ("status", "status"),
-                           ("comment", "comment"), ("other", "comment")):
-            extra = " ".join(values.get(role, []))
-            if extra:
-                current = getattr(ka, attr)
-                sep = "\n" if attr == "comment" else " "
-                setattr(ka, attr, f"{current}{sep}{extra}" if current else extra)
-
-    def vertical_line(self, i: int, line: str) -> None:
-        """A table line without tabs: the cells of a PDF conversion, one per line."""
-        table, rec = self.table, self.rec
-        assert table is not None and rec is not None
-        if table.awaiting_responsible is not None:
-            ka = table.awaiting_responsible
-            table.awaiting_responsible = None
-            if len(line.split()) <= 10 and not line.endswith("."):
-                ka.responsible_text = line
-                return
-        if table.vertical and _looks_like_due(line):
-            ka = self.new_action(table.vertical_line or i + 1, "\n".join(table.vertical))
-            ka.due_text = line
-            table.vertical = []
-            table.vertical_line = None
-            table.awaiting_responsible = ka
-            return
-        if not table.vertical:
-            table.vertical_line = i + 1
-        table.vertical.append(line)
-
-    def finish_table(self) -> None:
-        table, rec = self.table, self.rec
-        self.table = None
-        if table is None or rec is None:
-            return
-        if table.vertical:
-            items = [bullet_text(v) or v for v in table.vertical]
-            numbered = all(bullet_text(v) or KA_NUMBER_RE.match(v) for v in table.vertical)
-            for text in (items if numbered and len(items) > 1 else ["\n".join(table.vertical)]):
-                self.new_action(table.vertical_line or table.header_line, text)
-
-    def new_action(self, line: int, text: str) -> KeyActionRecord:
-        rec = self.rec
-        assert rec is not None
-        text = bullet_text(text) or text
-        m = KA_NUMBER_RE.match(text)
-        if m:
-            number = m.group(1) or m.group(2)
-            text = text[m.end():]
-        else:
-            number = str(len(rec.record.key_actions) + 1)
-        ka = KeyActionRecord(number=number, text=text.strip(), line=line)
-        rec.record.key_actions.append(ka)
-        return ka
-
     def finish_action(self, record: RecommendationRecord, ka: KeyActionRecord) -> None:
         about = f"key action {ka.number}" if "." in ka.number else f"key action {record.number}.{ka.number}"
         ka.due = due_date(ka.due_text)
@@ -493,32 +357,6 @@ class ResponseDocumentReader:
                                          line=ka.line, about=about))
         if not ka.text:
             self.findings.append(Finding("empty-key-action", f"{about} has no text", line=ka.line, about=about))
-
-
-def _role(header: str) -> str:
-    h = header.lower()
-    if "key action" in h or h.startswith("action"):
-        return "text"
-    if "responsib" in h or h.startswith("lead"):
-        return "responsible"
-    if "status" in h or "tracking" in h:
-        return "status"
-    if "time" in h or "frame" in h or "due" in h or "deadline" in h or "date" in h:
-        return "due"
-    if "comment" in h or "remark" in h:
-        return "comment"
-    if "document" in h:
-        return "documents"
-    return "other" if h.strip() else "comment"
-
-
-def _looks_like_due(line: str) -> bool:
-    low = line.lower().strip(" .")
-    if low in DUE_WORDS:
-        return True
-    if len(line.split()) > 8:
-        return False
-    return bool(due_date(line)) or bool(re.match(r"^(?:by|before|until|end|within|q[1-4]|mid)\b", low))
 
 
 def parse(text: str, source: str, registry: Registry) -> ManagementResponseDocument:

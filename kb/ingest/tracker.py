@@ -66,8 +66,10 @@ def sniff(text: str) -> float:
     score = 0.0
     if len(re.findall(r"^:\s*\S", head, re.M)) >= 2:
         score += 0.25
-    if re.search(r"^\s*Recommendation\s*:\s*\d", head, re.M | re.I):
+    if re.search(r"^\s*Recommendation\s*:\s*\S", head, re.M | re.I):
         score += 0.35
+    if re.search(r"^\s*Management\s+Response\s*:\s*\S", head, re.M | re.I):
+        score += 0.1
     if re.search(r"^\s*Responsible\s+(?:Deadline|Due\s*Date)\s+Status", head, re.M | re.I):
         score += 0.25
     if re.search(r"^\s*(?:Thematic\s+Area|UNEG\s+Criteria)\s*:", head, re.M | re.I):
