@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from kb.model import KeyActionRecord, RecommendationRecord
 from kb.text.clean import bullet_text
 from kb.text.dates import due_date
+from kb.vocab import status_of
 
 KA_NUMBER_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)[.)]?\s+(?=\S)|^(\d{1,2})[.)]\s+(?=\S)")
 HEADER_WORDS = {
-    "key action(s)", "key actions", "key action", "time frame", "timeframe", "responsible unit(s)",
-    "responsible units", "responsible unit", "responsible", "tracking", "tracking status", "status", "comments",
+    "key action(s)", "key actions", "key action", "time frame", "timeframe", "time-frame", "responsible unit(s)",
+    "completion date", "target date", "responsible party", "responsible parties", "tracking: comments",
+    "tracking: status", "tracking status", "responsible office", "responsible unit (s)",
+    "responsible units", "responsible unit", "responsible", "tracking", "status", "comments",
     "comment", "documents", "due date", "deadline", "remarks",
 }
 DUE_WORDS = {"ongoing", "on-going", "done", "unknown", "continuous", "continuing", "tbd", "tbc", "n/a",
@@ -118,9 +121,14 @@ class TableReader:
         if table.awaiting_responsible is not None:
             ka = table.awaiting_responsible
             table.awaiting_responsible = None
-            if len(line.split()) <= 10 and not line.endswith("."):
+            if len(line.split()) <= 10 and not line.endswith(".") and status_of(line) is None:
                 ka.responsible_text = line
                 return
+        last = rec.record.key_actions[-1] if rec.record.key_actions else None
+        if not table.vertical and last is not None and last.status is None and len(line.split()) <= 4 \
+                and status_of(line) is not None:      # the status cell of the action just read
+            last.status = line
+            return
         if table.vertical and _looks_like_due(line):
             ka = self.new_action(table.vertical_line or i + 1, "\n".join(table.vertical))
             ka.due_text = line

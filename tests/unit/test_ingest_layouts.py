@@ -296,6 +296,21 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "absent": ["truncated"],
         "partial": False,
     },
+    "board/cambodia_vertical_table.txt": {
+        "kind": "board-response",
+        "evaluation": {"title": "Evaluation of UNDP support to mine action in Cambodia"},
+        "overall_starts": "Management welcomes the evaluation.",
+        "recommendations": [
+            rec("1", "UNDP should strengthen the national authority's information system.", "Accepted",
+                "UNDP agrees with this recommendation and will fund a database upgrade.", actions=[
+                    ka("1.1", "Upgrade the national mine action database", ["UNDP Cambodia"], "2018-12",
+                       "December 2018", "Initiated"),
+                    ka("1.2", "Train the database staff", ["CMAA"], "2019-06", "June 2019", "Not initiated"),
+                ]),
+            rec("2", "UNDP should phase out its direct clearance funding.", "Partially accepted",
+                "Funding will end in 2020."),
+        ],
+    },
     "board/cut_before_recommendations.txt": {
         "kind": "board-response",
         "evaluation": {"title": "Evaluation of UNDP support to mine action in South-East Asia"},
