@@ -250,7 +250,7 @@ def test_lebanon_acronym_defined_in_brackets(reg: Registry) -> None:
     lmac = mention(doc, "org/lmac")
     assert (lmac.label, lmac.acronym, lmac.known, lmac.org_type) == ("Lebanon Mine Action Centre", "LMAC", True,
                                                                      "national-authority")
-    assert [w.about for w in doc.warnings if w.code == "unknown-organisation"] == ["UNDP Lebanon"]
+    assert [w.about for w in doc.warnings if w.code == "unknown-organisation"] == ["UNDP Lebanon Country Office"]
     # the full name and later mentions of the bare acronym resolve to the same IRI
     agreement = doc.agreements[0]
     assert iris(agreement.parties) == ["org/undp", "org/lmac"]
@@ -280,7 +280,7 @@ def test_lebanon_project_agreement_and_people(reg: Registry) -> None:
     assert people["John Smith"].organisation.iri == BASE + "org/undp"
     rana = people["Rana Haddad"]
     assert (rana.role, rana.email) == ("Communications Analyst", "rana.haddad@undp.org")
-    assert rana.organisation is not None and rana.organisation.iri == BASE + "org/undp-lebanon"
+    assert rana.organisation is not None and rana.organisation.iri == BASE + "org/undp-lebanon-country-office"
     assert rana.organisation.parent == BASE + "org/undp"
     assert doc.partnerships[0].since == "2007"
     assert "ambiguous-date" in codes(doc)
@@ -289,7 +289,7 @@ def test_lebanon_project_agreement_and_people(reg: Registry) -> None:
 def test_iraq_un_office_and_government_donor(reg: Registry) -> None:
     doc = fixture("iraq_unmas_japan.txt", reg)
     assert (doc.date, doc.date_text, doc.country) == ("2013-07-12", "2013-07-12", "Iraq")
-    office = mention(doc, "org/unmas-iraq")
+    office = mention(doc, "org/unmas-iraq-country-office")
     assert (office.parent, office.org_type, office.country) == (BASE + "org/unmas", "unit", "Iraq")
     assert [(m.amount, m.currency, m.text) for m in doc.money] == [(1200000, "USD", "US$ 1.2 million")]
     project = doc.projects[0]
@@ -302,7 +302,7 @@ def test_iraq_un_office_and_government_donor(reg: Registry) -> None:
                                                           ("Ninewa", "region")}
     lodhammar = next(p for p in doc.people if p.name == "Pehr Lodhammar")
     assert lodhammar.role == "Senior Programme Manager"
-    assert lodhammar.organisation is not None and lodhammar.organisation.iri == BASE + "org/unmas-iraq"
+    assert lodhammar.organisation is not None and lodhammar.organisation.iri == BASE + "org/unmas-iraq-country-office"
     assert [(iris(p.parties), p.since) for p in doc.partnerships] == [(["org/unmas", "org/government-of-japan"],
                                                                        "2016")]
     assert doc.agreements == [], "nothing was signed"
@@ -375,7 +375,7 @@ def test_ukraine_release_without_date(reg: Registry) -> None:
     assert doc.date is None and doc.date_text is None
     assert "no-date" in codes(doc)
     assert doc.country == "Ukraine"
-    office = mention(doc, "org/undp-ukraine")
+    office = mention(doc, "org/undp-ukraine-country-office")
     assert office.parent == BASE + "org/undp"
     assert doc.publisher is not None and doc.publisher.iri == office.iri
     assert [(m.amount, m.currency, m.text) for m in doc.money] == [(250000, "EUR", "250,000 euros")]
@@ -431,7 +431,7 @@ def test_cambodia_quoted_title_with_phase_and_partners_together_with(reg: Regist
     assert people["Setsuko Yamazaki"].organisation.iri == BASE + "org/undp"
     sophea = people["Sophea Chan"]
     assert (sophea.role, sophea.email) == ("Communications Officer", "sophea.chan@undp.org")
-    assert sophea.organisation is not None and sophea.organisation.iri == BASE + "org/undp-cambodia"
+    assert sophea.organisation is not None and sophea.organisation.iri == BASE + "org/undp-cambodia-country-office"
     assert [(iris(p.parties), p.since) for p in doc.partnerships] == [
         (["org/undp", "org/royal-government-of-cambodia"], "2006")]
 

@@ -56,6 +56,11 @@ def agreements(ctx: Context, doc: NewsDocument) -> None:
                                               evidence, *ctx.span_of(evidence)))
 
 
+#: a country named as a party: "with (the Government of) X", "CROMAC and X", or the sentence's subject
+_PARTY_COUNTRY = re.compile(r"(?:^\s*(?:the\s+)?|\b(?:with|and)\s+(?:the\s+(?:people|government)\s+of\s+)?)$", re.I)
+_ENVOY = re.compile(r"\bAmbassador\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)\s+(?:to|in)\b")
+
+
 def agreement_parties(ctx: Context, s: Sentence) -> list[OrgRef]:
     between = re.search(r"\bbetween\b", s.masked)
     if between:
@@ -66,10 +71,16 @@ def agreement_parties(ctx: Context, s: Sentence) -> list[OrgRef]:
     if not sign:
         return []
     spans = [sp for sp in s.spans if sp.end <= sign.start()]
+    items = [(0, sp.start, sp.ref) for sp in spans]
+    if not spans:     # "The Ambassador of Japan to Sri Lanka ... signed": the embassy signs
+        envoy = _ENVOY.search(s.masked[:sign.start()])
+        country = ctx.registry.country(envoy.group("country")) if envoy else None
+        ref = ctx.lookup(f"Embassy of {country}") if envoy and country else None
+        items += [(0, envoy.start(), ref)] if envoy and ref else []
     with_ = re.compile(r"\bwith\b").search(s.masked, sign.end())
     if with_:
-        spans += ctx.orgs_after(s, with_.end(), pat.BETWEEN_END)
-    return unique_refs((0, sp.start, sp.ref) for sp in spans)
+        items += [(0, sp.start, sp.ref) for sp in ctx.orgs_after(s, with_.end(), pat.BETWEEN_END)]
+    return unique_refs(items)
 
 
 def partnerships(ctx: Context, doc: NewsDocument) -> None:
@@ -81,10 +92,9 @@ def partnerships(ctx: Context, doc: NewsDocument) -> None:
         if since:
             items = [(0, sp.start, sp.ref) for sp in s.spans if sp.end <= since.start()]
             items += [(0, a, ctx.government(name)) for a, _b, name in s.countries if _b <= since.start()
-                      and re.search(r"\bwith\s+(?:the\s+(?:people|government)\s+of\s+)?$", s.masked[:a], re.I)]
+                      and _PARTY_COUNTRY.search(s.masked[:a])]
             parties = unique_refs(items)
-            ctx.extra_mentions += [(ref, s) for _x, _a, ref in items if ref.org_type == "government"
-                                    and not ref.known]
+            ctx.extra_mentions += [(ref, s) for _x, _a, ref in items if ref.org_type == "government"]
             if (len(parties) == 1 and ctx.publisher and parties[0].iri != ctx.publisher.iri
                     and re.search(r"\b(?:our|we|us)\b", s.masked, re.I)):
                 parties.insert(0, ctx.publisher)

@@ -188,7 +188,7 @@ class Context:
             chain.insert(0, (a, ref))
             boundary, gap_re = a, pat.LIST_GAP
         for _a, ref in chain:
-            if ref.org_type == "government" and not ref.known:
+            if ref.org_type == "government":
                 self.extra_mentions.append((ref, s))
         return chain
 

@@ -22,6 +22,7 @@ from kb.ingest.news import patterns as pat
 from kb.ingest.news.document import Context, Line, Sentence, Span, non_overlapping, squash
 from kb.model import NewsDocument, OrganisationMention, OrgRef
 from kb.registry import Registry
+from kb.registry.resolver import mint_country_office, office_label
 
 #: spaCy labels of phrases that are not organisations even when an organisation word heads them
 NOT_ORG_LABELS = ("LAW", "EVENT", "WORK_OF_ART", "FAC", "PRODUCT", "PERSON")
@@ -278,10 +279,10 @@ def unit_extension(ctx: Context, text: str, sp: Span) -> Span:
         return sp
     printed = text[sp.start:m.end()]
     short = ref.acronym or ref.label
-    found = ctx.lookup(printed) or ctx.lookup(printed, f"{short} {country}")
-    if found is None:
-        unit = ctx.registry.mint(f"{short} {country}", type_hint="unit", country=country)
-        found = dataclasses.replace(unit, name=printed, parent=ref.iri)
+    found = ctx.lookup(printed) or ctx.lookup(printed, f"{short} {country}") or ctx.lookup(
+        printed, office_label(short, country))
+    if found is None:    # the resolver's one minting rule for offices: one office, one IRI in every parser
+        found = mint_country_office(ctx.registry, short, country, printed)
     return Span(sp.start, m.end(), found)
 
 

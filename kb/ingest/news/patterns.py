@@ -114,9 +114,9 @@ DEMONYM_RE = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(k) for k in sorte
 # --------------------------------------------------------------------------- places of a stated kind
 
 _PLACE_KINDS: dict[str, str] = dict(PLACES["place_kinds"])
-_KIND = r"(?P<kind>(?i:districts?|rayons?|raions?|provinces?|regions?|governorates?|oblasts?|municipalit(?:y|ies)" \
-        r"|cities|city|towns?|villages?|communes?))"
-_PNAME = r"[A-Z][a-z\u00c0-\u024f'\u2019\-]+(?:\s[A-Z][a-z\u00c0-\u024f'\u2019\-]+)?"
+_KIND = r"(?P<kind>(?i:" + "|".join(sorted(_PLACE_KINDS, key=lambda k: (-len(k), k))) + "))"
+_PNAME = (r"[A-Z][a-z\u00c0-\u024f'\u2019]+(?:-[A-Z]?[a-z\u00c0-\u024f'\u2019]+)*"
+          r"(?:\s[A-Z][a-z\u00c0-\u024f'\u2019\-]+)?")
 _PLIST = rf"(?P<list>{_PNAME}(?:,\s+{_PNAME}){{0,15}}(?:,?\s+and\s+{_PNAME})?)"
 _PLACES_BEFORE_KIND = re.compile(rf"(?<![\w\-]){_PLIST}\s+{_KIND}(?![\w-])")
 _PLACES_AFTER_KIND = re.compile(rf"\b{_KIND}\s+of\s+{_PLIST}")

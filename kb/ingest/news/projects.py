@@ -118,6 +118,9 @@ def find_funders(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -> lis
     return out
 
 
+_TO = re.compile(r"\s+to\s+(?:the\s+)?")
+
+
 def find_implementers(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -> tuple[list[OrgRef], list[OrgRef]]:
     impl: list[tuple[int, int, OrgRef]] = []
     cons: list[tuple[int, int, OrgRef]] = []
@@ -134,6 +137,13 @@ def find_implementers(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -
                 for sp in ctx.orgs_after(s, m.end(), re.compile(r"\bled\b")):
                     cons.append((si, sp.start, sp.ref))
                     ev.setdefault("consortium", s.text)
+        for m in pat.GIVING_VERB.finditer(s.masked):    # "awarded $500,000 to MAG for the clearance of ..."
+            money = next(iter(quantities.find_money(s.masked[m.end():m.end() + 60])), None)
+            to = _TO.match(s.masked, m.end() + money.end) if money else None
+            for sp in ctx.orgs_after(s, to.end())[:1] if to else []:
+                if sp.start == to.end() and sp.ref.org_type in ("ngo", "unit", "national-authority"):  # type: ignore[union-attr]
+                    impl.append((si, sp.start, sp.ref))
+                    ev.setdefault("implementers", s.text)
         for m in pat.CONSORTIUM_LEAD.finditer(s.masked):
             lead = ctx.orgs_after(s, m.end())[:1]
             for sp in lead:

@@ -111,7 +111,7 @@ _FUNCTION_WORDS = (r"(?:of|the|a|an|and|or|in|on|at|to|for|from|with|by|which|th
                    r"|our|will|would|were|was|are|is|be|been|have|has|per|each|more|than|also|who)")
 _COUNT = re.compile(
     r"(?<![\w.,$€£¥\-/])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|" + _NUMBER_WORD
-    + r")\s+(?P<what>(?:(?!" + _FUNCTION_WORDS + r"\b)[a-z][a-z\-]+\s+){0,2}?(?:"
+    + r")\s+(?P<what>(?:[a-z][a-z\-]+\s+and\s+(?=[a-z]))?(?:(?!" + _FUNCTION_WORDS + r"\b)[a-z][a-z\-]+\s+){0,2}?(?:"
     + _PERSON_HEADS + "|" + _THING_HEADS + r"))(?![\w-])(?!\s+(?:" + _PERSON_HEADS + "|" + _THING_HEADS
     + r")(?![\w-]))")
 _APPROX = re.compile(r"\b(?:" + _alt(_Q["approximate"]) + r")\s*$", re.I)
