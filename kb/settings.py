@@ -54,7 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Address space of each query worker process, in MB (RLIMIT_AS; a worker reserves about 700 MB of it "
             "before its first query); a query that needs more is stopped with a query-too-large error. 0: no limit.",
             int),
-    Setting("MAKB_QUERY_QUEUE", 8,
+    Setting("MAKB_QUERY_QUEUE", 4,
             "Public SPARQL requests that may wait for a free worker; more are answered 503 with Retry-After.", int),
     Setting("MAKB_CLIENT_QUERIES", 4,
             "Public SPARQL queries one client address may have running or waiting; more are answered 429. "

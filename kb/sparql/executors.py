@@ -227,7 +227,7 @@ def make_executor(store: Store, settings: Mapping[str, Any]) -> QueryExecutor:
 
         return WorkerPool(store.location, workers=int(settings["MAKB_QUERY_WORKERS"]), primary=store,
                           memory_mb=int(settings.get("MAKB_WORKER_MEMORY", 0)),
-                          queue=int(settings.get("MAKB_QUERY_QUEUE", 8)),
+                          queue=int(settings.get("MAKB_QUERY_QUEUE", 4)),
                           client_limit=int(settings.get("MAKB_CLIENT_QUERIES", 4)), **limits)
     if isinstance(store, OxigraphStore):
         return InThreadExecutor(store, **limits)

@@ -112,7 +112,7 @@ class WorkerPool(QueryExecutor):
     kind = "workers"
 
     def __init__(self, path: str | Path, *, workers: int = 2, primary: OxigraphStore | None = None,
-                 start_timeout: float = WORKER_START_TIMEOUT, memory_mb: int = 0, queue: int = 8,
+                 start_timeout: float = WORKER_START_TIMEOUT, memory_mb: int = 0, queue: int = 4,
                  client_limit: int = 4, **limits: Any) -> None:
         super().__init__(**limits)
         self.path = str(path)
