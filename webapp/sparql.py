@@ -4,7 +4,12 @@ Queries come by GET ``?query=``, by POST form or by POST
 ``application/sparql-query``; answers are negotiated by ``Accept`` or a
 ``format`` parameter (``kb.sparql.negotiation``); a GET without a query answers the
 service description.  Reads carry ``Access-Control-Allow-Origin: *``.  The
-query runs through the app's ``kb.sparql.executors`` executor, which holds the limits.
+query runs through the app's ``kb.sparql.executors`` executor, which holds the limits:
+one deadline from the request's arrival, the per-client limit (by peer address),
+the queue bound.  ``default-graph-uri`` / ``named-graph-uri`` name the dataset.
+Busy (503) and too-many-requests (429) answers carry ``Retry-After``.
+``/healthz`` answers 503 when the service is degraded (a worker down, the last
+write failed for lack of space) or failing.
 """
 
 from __future__ import annotations
