@@ -134,6 +134,7 @@ class Downloads:
         self.derived = derived
         self.owned = owned
         self._generation = 0
+        self.invalidate()     # files left by an earlier server may describe an older state of the store
 
     def path(self, fmt: str) -> Path:
         """The file of the whole KB in ``fmt`` (ConfigError for an unknown format, Busy while it is written)."""

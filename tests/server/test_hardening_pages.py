@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from kb.errors import Busy, QueryError
+from kb.errors import Busy, ConfigError, QueryError
 from kb.sparql.executors import InThreadExecutor
 from kb.sparql.worker import Dataset, names_dataset
 from kb.store import OxigraphStore
 from kb.store.results import SelectResult
-from webapp.kbstate import MAX_PENDING, Derived, disk_full
+from webapp.kbstate import MAX_PENDING, Derived, Downloads, disk_full
 
 
 def test_a_slow_page_answers_busy_then_comes_from_the_cache() -> None:
@@ -130,3 +131,23 @@ def test_the_byte_cap_cuts_like_the_row_cap(two_graphs: InThreadExecutor) -> Non
     uuids = ", ".join(["STRUUID()"] * 12)
     graph = two_graphs.execute(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?x BIND(CONCAT(?x, {uuids}) AS ?o) }}")
     assert graph.truncated and 0 < graph.result.count < 3  # type: ignore[union-attr]
+
+
+def test_downloads_are_written_once_and_dropped_when_the_store_changes(tmp_path: Path) -> None:
+    writes: list[str] = []
+
+    def writer(fmt: str, path: Path) -> None:
+        writes.append(fmt)
+        path.write_text(f"{fmt} #{len(writes)}")
+
+    stale = tmp_path / "kb-0.ttl"
+    stale.write_text("left by an earlier server")
+    downloads = Downloads(tmp_path, writer, Derived(ttl=None, timeout=5))
+    assert not stale.exists()
+    first = downloads.path("ttl")
+    assert first.read_text() == "ttl #1" and downloads.path("ttl") == first and writes == ["ttl"]
+    downloads.invalidate()
+    assert not first.exists()
+    assert downloads.path("ttl").read_text() == "ttl #2"
+    with pytest.raises(ConfigError, match="unknown format 'exe'"):
+        downloads.path("exe")
