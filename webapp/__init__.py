@@ -28,10 +28,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             app.config[key] = value
 
     # the feature blueprints, one module each, imported when an app is made so that importing the package stays light
-    from webapp import dashboard, entities, errors, graphs, kbstate, pages, sparql, writes
+    from webapp import dashboard, entities, errors, graphs, kbstate, pages, search, sources, sparql, writes
 
     kbstate.init_app(app)
     errors.init_app(app)
-    for feature in (writes, sparql, pages, entities, graphs, dashboard):
+    for feature in (writes, sparql, pages, entities, graphs, dashboard, search, sources):
         app.register_blueprint(feature.bp)
     return app
