@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import weakref
-from collections import Counter
 from collections.abc import Iterable
 
 from kb.ingest.news import patterns as pat
@@ -178,14 +177,14 @@ def registry_name(ctx: Context, name: str) -> str | None:
 
 def find_country(ctx: Context, lines: list[Line]) -> None:
     """The country a release is about: datelines, "in X", demonyms; donors ("Government of X") count little."""
-    scores: Counter[str] = Counter()
+    scores: dict[str, float] = {}
     first: dict[str, int] = {}
     where: dict[str, str] = {}
 
     def add(name: str, weight: float, order: int, text: str) -> None:
         country = ctx.registry.country(name)
         if country:
-            scores[country] += weight
+            scores[country] = scores.get(country, 0.0) + weight
             first.setdefault(country, order)
             where.setdefault(country, text)
 

@@ -188,7 +188,7 @@ def name_part(ctx: Context, s: Sentence, units: list[tuple[int, int, Span | None
                 allow_single: bool = False) -> list[tuple[int, int, Span | None]]:
     """The units that form a person's name (leading stop words dropped), or [] when they do not."""
     units = trim_stop(ctx, s, units)
-    kept = []
+    kept: list[tuple[int, int, Span | None]] = []
     for a, b, sp in units:
         word = s.text[a:b]
         low = word.lower()
