@@ -1,5 +1,8 @@
-"""The KB resources of one app: its store and registry, reached through one accessor; whole-KB results
-kept in a bounded cache with a deadline; whole-KB downloads kept as files; write faults remembered."""
+"""The KB resources of one app (store, registry, caches), reached through one accessor.
+
+Whole-KB results are kept in a bounded cache with a deadline, whole-KB downloads
+are kept as files, and write faults are remembered.
+"""
 
 from __future__ import annotations
 
