@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.errors import ParseError
-from kb.ingest import erc, response_doc
+from kb.ingest import board, erc, response_doc, tracker
 from kb.model import Finding, ManagementResponseDocument
 from kb.registry import Registry, load_registry
 from kb.registry.resolver import Resolver, find_country, is_person_name
@@ -30,7 +30,8 @@ SEEDS = DATA_DIR / "documents"
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 TEXTS = [p.read_text(encoding="utf-8") for p in
          [SEEDS / "000_ed0432e762aadb2d.txt", SEEDS / "001_47ac0c33fd8ef360.txt",
-          *sorted(FIXTURES.glob("erc/*.txt")), *sorted(FIXTURES.glob("response_doc/*.txt"))]]
+          *sorted(FIXTURES.glob("erc/*.txt")), *sorted(FIXTURES.glob("response_doc/*.txt")),
+          *sorted(FIXTURES.glob("tracker/*.txt")), *sorted(FIXTURES.glob("board/*.txt"))]]
 FRAGMENTS = sorted({ln for t in TEXTS for ln in t.split("\n")} | {
     "History", "Key Actions:", "[Added: 2020/01/11] [Last Updated: 2020/10/08]", "[Added: 2020/13/45]",
     "1. Recommendation:", "1.1. Recommendation:", "For UNDP CO", "For", "Recommendations 3-1:",
@@ -39,8 +40,11 @@ FRAGMENTS = sorted({ln for t in TEXTS for ln in t.split("\n")} | {
     "[Justification: ", "]", "Project Team 2020/02", "2020/02 Completed", "Evaluation Recommendation 1:",
     "**Management Response: Accepted**", "\t\t\t\t", "Latest Evaluations", "Contact us", "Prepared by:",
     "Position:", "Unit/Bureau:", "Input by UNDP: A B", "Commissioning Unit: Lebanon", "Commissioning Unit:",
+    ": ", ": Approved", ":", "Recommendation:", "Recommendation: 1.", "Responsible Deadline Status Comments",
+    "Key Action | Responsible | DueDate | Status | Comments | Documents |", "---|---|---|", "| a | b |", "|",
+    "Management response to the evaluation of", "DP/2016/5", "1.1. x. Unit 2011/12 Over due",
 })
-PARSERS = [erc, response_doc]
+PARSERS = [erc, response_doc, tracker, board]
 PROPS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 documents = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40)), max_size=60).map("\n".join)
