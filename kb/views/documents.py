@@ -1,8 +1,9 @@
-"""The source documents of the KB: each document graph with its provenance,
-what was extracted from it and the data-quality findings (warnings) about it.
+"""The documents page's model: each document graph with its provenance, extracted counts and findings.
 
-Also the table of download formats: the whole KB and each graph are offered
-in every format of ``DOWNLOAD_FORMATS``.
+The findings are the data-quality warnings the parsers raised, as the KB holds
+them (``makb:DataQualityFinding``, each with the IRI it concerns).  Also the
+table of download formats: the whole KB and each graph are offered in every
+format of ``DOWNLOAD_FORMATS``.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def download_formats() -> list[tuple[str, str, str]]:
 
 
 @dataclass
-class Finding:
+class StoredFinding:
+    """A data-quality finding as the KB holds it (``kb.model.Finding`` is the parser's, before mapping)."""
+
     code: str
     message: str
     line: int | None = None
@@ -65,7 +68,7 @@ class DocumentInfo:
     triples: int = 0
     #: (singular, plural, count) in the order of EXTRACTED, non-zero counts only
     extracted: list[tuple[str, str, int]] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[StoredFinding] = field(default_factory=list)
 
 
 @dataclass
@@ -122,7 +125,7 @@ def documents_page(store: Store, page: int = 1, per_page: int = PER_PAGE) -> Doc
         for row in queries.rows(store, "web/document-findings", iris=listed):
             line = row.get("line")
             chosen[row["graph"]].findings.append(
-                Finding(row["code"], row["message"], int(line) if line and line.isdigit() else None,
+                StoredFinding(row["code"], row["message"], int(line) if line and line.isdigit() else None,
                         row.get("concerns")))
     for graph, doc in chosen.items():
         found = counts.get(graph, {})
