@@ -2,7 +2,7 @@
 
 Each setting is read from the environment variable of the same name; the CLI's
 global options override the store settings, and the web app's ``create_app``
-takes a mapping that overrides anything.  ``tests/test_docs.py`` fails when a
+takes a mapping that overrides anything.  ``tests/unit/test_docs.py`` fails when a
 setting is not documented in the README.
 """
 
