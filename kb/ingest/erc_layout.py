@@ -88,6 +88,10 @@ def normalise(lines: list[str]) -> tuple[list[str], dict[int, Row]]:
         m = _FIELD_RE.match(ln.strip())
         if m and ln.count("|") <= 3:
             out[i] = f"{m.group(1)} {m.group(2).strip()}".strip()
+        elif _RULE_RE.match(ln.strip()) or not ln.replace("|", "").strip():
+            out[i] = ""           # a table rule or a row of empty cells
+        elif ln.strip().startswith("|"):
+            out[i] = " ".join(c.strip() for c in _cells(ln) if c.strip())    # a one-row table: its text
         i += 1
     return out, rows
 
