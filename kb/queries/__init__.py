@@ -177,6 +177,7 @@ def get(name: str) -> CannedQuery:
     return queries[name]
 
 
+@cache
 def internal(name: str) -> CannedQuery:
     """The internal query ``internal/NAME.rq``; ``render`` binds its parameters like a canned query's."""
     path = INTERNAL_DIR / f"{name}.rq"
