@@ -24,6 +24,8 @@ from tests.support.servers import wait_http
 pytestmark = pytest.mark.server
 
 MAKB = str(Path(sys.executable).with_name("makb"))
+#: for tests about something else than the query workers: one starts faster than the default two
+ONE_WORKER = {"MAKB_QUERY_WORKERS": "1"}
 
 
 def children(pid: int) -> set[int]:
@@ -109,7 +111,8 @@ def test_serve_over_a_remote_endpoint(oxigraph: RemoteStore) -> None:
 
 
 def test_explicit_store_wins_over_the_endpoint_setting(seed_store_copy: Path) -> None:
-    with serve("--store", str(seed_store_copy), env={"MAKB_ENDPOINT": "http://127.0.0.1:9/query"}) as (_, base):
+    env = {"MAKB_ENDPOINT": "http://127.0.0.1:9/query", **ONE_WORKER}
+    with serve("--store", str(seed_store_copy), env=env) as (_, base):
         assert get_json(base + "healthz")["store"] == "embedded"
 
 
@@ -119,7 +122,7 @@ def test_a_busy_port_is_a_one_line_error(seed_store_copy: Path) -> None:
         taken.listen(1)
         port = taken.getsockname()[1]
         done = subprocess.run([MAKB, "--store", str(seed_store_copy), "serve", "--port", str(port)],
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=60, env={**os.environ, **ONE_WORKER})
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [done.stderr.strip()]
     assert done.stderr.startswith(f"makb: error: cannot listen on 127.0.0.1:{port}")
