@@ -21,6 +21,7 @@ from kb.errors import ParseError, UnknownDocumentKind
 from kb.ingest import board, erc, news, response_doc, tracker
 from kb.model import Document
 from kb.registry import Registry
+from kb.text.clean import newlines
 
 PARSERS: dict[str, ModuleType] = {m.KIND: m for m in (erc, response_doc, tracker, board, news)}
 
@@ -50,7 +51,7 @@ def decode(data: bytes, source: str) -> SourceText:
         line = data[: exc.start].count(b"\n") + 1
         raise ParseError(f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start}",
                          source=source, line=line) from exc
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = newlines(text)
     return SourceText(source=source, text=text, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
 

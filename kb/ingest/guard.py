@@ -8,6 +8,7 @@ from typing import Any
 from kb.errors import ParseError
 from kb.model import Finding, ManagementResponseDocument
 from kb.registry import Registry
+from kb.text.clean import newlines
 from kb.vocab import status_of
 
 
@@ -24,7 +25,7 @@ def guarded_run(parser: Callable[[str, str, Registry], Any], text: str, source: 
     if not isinstance(text, str):
         raise ParseError("document text is not a string", source=source)
     try:
-        doc = parser(text.replace("\r\n", "\n").replace("\r", "\n"), source, registry).run()
+        doc = parser(newlines(text), source, registry).run()
     except ParseError:
         raise
     except (ValueError, TypeError, AttributeError, IndexError, KeyError, AssertionError, RecursionError) as exc:

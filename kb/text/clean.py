@@ -12,6 +12,14 @@ _HEADING = re.compile(r"^\s*#{1,6}\s+")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 
 
+_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+
+
+def newlines(text: str) -> str:
+    """Every line break as "\\n": CRLF, CR, page breaks (form feeds of PDF conversion), Unicode separators."""
+    return _LINE_BREAKS.sub("\n", text)
+
+
 def clean(text: str) -> str:
     """Collapse every kind of whitespace (nbsp, tabs, thin spaces) to one space and strip."""
     return _SPACES.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
