@@ -16,8 +16,10 @@ package.
 from __future__ import annotations
 
 import math
+import urllib.parse
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ from kb import queries
 from kb.analysis import TIE_KINDS, ego, graph_node, partner_graph, to_graphml
 from kb.analysis.graphs import organisations, resolve_in
 from kb.analysis.metrics import pagerank
+from kb.analysis.scorecard import scorecard
 from kb.errors import ConfigError, NotFound
 from kb.store import Store
 from kb.views.entity import entity_path
@@ -48,8 +51,23 @@ ORG_TYPE_STYLE: dict[str | None, tuple[str, str]] = {
     "other": ("Other organisation", "#7f7f7f"),
     None: ("Type unknown", "#bcbd22"),
 }
-MORE_STYLE = ("Aggregated organisations", "#d9d9d9")
+MORE_STYLE = ("Aggregated organisations", "#f0f0f0")
 MORE_NODE = "more-organisations"
+#: what the explorer's type filter calls an organisation of no known type
+UNKNOWN_TYPE = "unknown"
+
+#: tie kind -> (legend label, line colour); an edge takes the colour of its first kind in this order
+TIE_STYLE: dict[str, tuple[str, str]] = {
+    "agreement": ("Agreement", "#b15928"),
+    "partnership": ("Partnership", "#1b7837"),
+    "project": ("Project", "#0b5cad"),
+    "consortium": ("Consortium", "#6a3d9a"),
+    "key-action": ("Key action", "#c51b7d"),
+    "recommendation": ("Recommendation", "#8c510a"),
+    "evaluation": ("Evaluation", "#4d4d4d"),
+}
+#: nodes whose labels the page keeps readable at every zoom (the most central first)
+LABELLED = 12
 
 #: node size range (pixels) from least to most central
 MIN_SIZE, MAX_SIZE = 10.0, 40.0
@@ -85,10 +103,12 @@ class Filters:
     country: str | None = None
     year: int | None = None
     rollup: bool = False
+    types: list[str] = field(default_factory=list)     #: organisation type codes kept (none: every type)
 
     @classmethod
     def parse(cls, org: str | None = None, depth: str | None = None, kinds: list[str] | None = None,
-              country: str | None = None, year: str | None = None, rollup: str | None = None) -> Filters:
+              country: str | None = None, year: str | None = None, rollup: str | None = None,
+              types: list[str] | None = None) -> Filters:
         """Filters from form values (strings); ``ConfigError`` for values that make no sense."""
         if depth not in (None, "", "1", "2"):
             raise ConfigError(f"depth must be 1 or 2, got {depth!r}")
@@ -101,8 +121,28 @@ class Filters:
             if not year.strip().isdigit() or not 1900 <= int(year) <= 2100:
                 raise ConfigError(f"year must be a year such as 2013, got {year!r}")
             year_value = int(year)
+        wanted_types = sorted({t for t in (types or []) if t})
+        known_types = [t for t in ORG_TYPE_STYLE if t] + [UNKNOWN_TYPE]
+        strange = [t for t in wanted_types if t not in known_types]
+        if strange:
+            raise ConfigError(f"unknown organisation type {', '.join(strange)}; choose from {', '.join(known_types)}")
         return cls(org=(org or "").strip() or None, depth=int(depth or 1), kinds=chosen or list(TIE_KINDS),
-                   country=(country or "").strip() or None, year=year_value, rollup=rollup in ("1", "on", "true"))
+                   country=(country or "").strip() or None, year=year_value, rollup=rollup in ("1", "on", "true"),
+                   types=wanted_types)
+
+    def query(self) -> list[tuple[str, str]]:
+        """The filters as form fields (for links that keep them: exports, tie details)."""
+        out: list[tuple[str, str]] = []
+        if self.org:
+            out += [("org", self.org), ("depth", str(self.depth))]
+        out += [("kind", k) for k in self.kinds] + [("type", t) for t in self.types]
+        if self.country:
+            out.append(("country", self.country))
+        if self.year:
+            out.append(("year", str(self.year)))
+        if self.rollup:
+            out.append(("rollup", "1"))
+        return out
 
 
 @dataclass
@@ -122,14 +162,21 @@ class GraphView:
     notes: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)   #: country names, for the filter
     tie_kinds: tuple[str, ...] = TIE_KINDS
+    tie_legend: list[LegendEntry] = field(default_factory=list)
+    #: (type code, label) for the type filter
+    org_types: list[tuple[str, str]] = field(
+        default_factory=lambda: [(t or UNKNOWN_TYPE, label) for t, (label, _) in ORG_TYPE_STYLE.items()])
 
     @property
     def shown_nodes(self) -> int:
         return len(self.nodes)
 
     def data(self) -> dict[str, Any]:
-        """What the page's script needs: nodes, edges, options."""
-        return {"nodes": self.nodes, "edges": self.edges, "options": self.options}
+        """What the page's script needs: nodes, edges, options, how many labels to keep readable."""
+        return {"nodes": self.nodes, "edges": self.edges, "options": self.options, "labelled": LABELLED}
+
+    def label_of(self, node: str) -> str:
+        return next((str(n["label"]) for n in self.nodes if n["id"] == node), node)
 
 
 # ------------------------------------------------------------------------------------ building
@@ -166,12 +213,12 @@ def _node_title(data: dict[str, Any], rank: float, neighbours: int) -> str:
 def _edge_title(data: dict[str, Any]) -> str:
     kinds = ", ".join(data.get("kinds") or [])
     weight = int(data.get("weight", 1))
-    lines = [f"{kinds}: {weight} shared thing{'s' if weight != 1 else ''}"]
-    evidence = data.get("evidence") or []
-    if evidence:
-        shown = ", ".join(evidence[:5]) + (f" and {len(evidence) - 5} more" if len(evidence) > 5 else "")
-        lines.append(f"evidence: {shown}")
-    return "\n".join(lines)
+    return f"{kinds}: {weight} shared thing{'s' if weight != 1 else ''}\nClick for what ties them and how we know"
+
+
+def tie_kind(kinds: list[str]) -> str | None:
+    """The kind an edge is drawn as: the first of ``TIE_STYLE`` it has."""
+    return next((k for k in TIE_STYLE if k in kinds), None)
 
 
 def _width(weight: float) -> float:
@@ -193,6 +240,25 @@ def _cap(G: nx.Graph, ranks: dict[str, float], cap: int) -> tuple[list[str], lis
     return order[:keep], order[keep:]
 
 
+def _ego_url(iri: str) -> str:
+    return "/graph?" + urllib.parse.urlencode({"org": iri})
+
+
+def _info(G: nx.Graph, n: str, base: str) -> dict[str, Any]:
+    """What the node's side panel shows (commitments are added by ``explore``)."""
+    data = G.nodes[n]
+    org_type = data.get("org_type") if data.get("org_type") in ORG_TYPE_STYLE else None
+    projects = {t for _, _, e in G.edges(n, data=True) if "project" in (e.get("kinds") or [])
+                for t in e.get("things") or [] if "/project/" in t}
+    info: dict[str, Any] = {"name": data.get("label") or n, "acronym": data.get("acronym"),
+                            "type": ORG_TYPE_STYLE[org_type][0], "country": data.get("country"),
+                            "partners": G.degree(n), "projects": len(projects), "entity": entity_path(n, base),
+                            "ego": _ego_url(n), "units": len(data.get("members") or [])}
+    if data.get("country"):
+        info["dashboard"] = "/dashboard?" + urllib.parse.urlencode({"country": data["country"]})
+    return info
+
+
 def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, center: str | None = None) -> GraphView:
     """The vis-network view of a partner graph (or ego graph), capped at ``cap`` nodes."""
     if cap < 2:
@@ -207,6 +273,7 @@ def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, ce
     top = max(ranks.values(), default=0.0)
     counts: dict[str | None, int] = {}
     nodes: list[dict[str, Any]] = []
+    order = {n: i for i, n in enumerate(sorted(kept, key=lambda n: (-ranks.get(n, 0.0), n)))}
     for n in kept:
         data = G.nodes[n]
         org_type = data.get("org_type") if data.get("org_type") in ORG_TYPE_STYLE else None
@@ -215,7 +282,8 @@ def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, ce
         node: dict[str, Any] = {
             "id": n, "label": label, "title": _node_title(data, ranks.get(n, 0.0), G.degree(n)),
             "color": ORG_TYPE_STYLE[org_type][1], "size": _size(ranks.get(n, 0.0), top),
-            "url": entity_path(n, base), "group": org_type or "unknown", "search": (data.get("label") or "").lower(),
+            "url": entity_path(n, base), "group": org_type or UNKNOWN_TYPE, "search": (data.get("label") or "").lower(),
+            "rank": order[n], "info": _info(G, n, base),
         }
         if n == center:
             node.update(borderWidth=4, font={"size": 18, "bold": True})
@@ -224,10 +292,18 @@ def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, ce
     kept_set = set(kept)
     edges: list[dict[str, Any]] = []
     to_more: dict[str, float] = {}
+    tie_counts: dict[str, int] = {}
     for a, b, data in sorted(G.edges(data=True), key=lambda e: (e[0], e[1])):
         if a in kept_set and b in kept_set:
-            edges.append({"from": a, "to": b, "width": _width(float(data.get("weight", 1))),
-                          "title": _edge_title(data), "kinds": data.get("kinds") or []})
+            kinds = data.get("kinds") or []
+            kind = tie_kind(kinds)
+            edge: dict[str, Any] = {"from": a, "to": b, "width": _width(float(data.get("weight", 1))),
+                                    "title": _edge_title(data), "kinds": kinds, "weight": int(data.get("weight", 1))}
+            if kind is not None:
+                tie_counts[kind] = tie_counts.get(kind, 0) + 1
+                edge.update(kind=kind, color={"color": TIE_STYLE[kind][1], "highlight": "#000000",
+                                              "hover": "#000000"})
+            edges.append(edge)
         elif a in kept_set or b in kept_set:
             inside = a if a in kept_set else b
             to_more[inside] = to_more.get(inside, 0.0) + float(data.get("weight", 1))
@@ -236,8 +312,11 @@ def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, ce
         nodes.append({"id": MORE_NODE, "label": f"{len(folded):,} more organisations",
                       "title": f"{len(folded):,} less central organisations, folded into one node to keep the "
                                "graph readable. Narrow the filters or open an organisation's ego graph to see them.",
-                      "color": MORE_STYLE[1], "size": MAX_SIZE, "shape": "box", "url": None, "group": "more",
-                      "search": ""})
+                      "color": {"background": MORE_STYLE[1], "border": "#333333"}, "size": MAX_SIZE,
+                      "shape": "box", "borderWidth": 2, "shapeProperties": {"borderDashes": [6, 4]},
+                      "font": {"size": 16, "color": "#1d2733", "bold": True}, "margin": 10,
+                      "url": None, "group": "more", "search": "", "rank": -1,
+                      "info": {"name": f"{len(folded):,} more organisations", "folded": len(folded)}})
         for inside, weight in sorted(to_more.items()):
             edges.append({"from": inside, "to": MORE_NODE, "width": _width(weight), "dashes": True,
                           "title": f"ties to folded organisations: weight {weight:g}", "kinds": []})
@@ -248,9 +327,11 @@ def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, ce
               for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], ORG_TYPE_STYLE[kv[0]][0]))]
     if folded:
         legend.append(LegendEntry(MORE_STYLE[0], MORE_STYLE[1], len(folded)))
+    tie_legend = [LegendEntry(label, colour, tie_counts[k]) for k, (label, colour) in TIE_STYLE.items()
+                  if tie_counts.get(k)]
     center_label = G.nodes[center].get("label") if center is not None and center in G else None
     return GraphView(nodes, edges, _options(len(nodes)), legend, filters, G.number_of_nodes(),
-                     G.number_of_edges(), len(folded), center, center_label, notes)
+                     G.number_of_edges(), len(folded), center, center_label, notes, tie_legend=tie_legend)
 
 
 #: how a caller may keep whole-store results between calls: ``memo(key, compute)``
@@ -262,29 +343,74 @@ def _no_memo(key: Hashable, compute: Callable[[], Any]) -> Any:
 
 
 def filtered_partner_graph(store: Store, filters: Filters, memo: Memo = _no_memo) -> nx.Graph:
-    """The partner graph under the explorer's filters (all but the organisation and depth)."""
+    """The partner graph under the explorer's filters of ties (kinds, country, year, roll-up)."""
     key = ("partner-graph", filters.rollup, tuple(filters.kinds), filters.country, filters.year)
     return memo(key, lambda: partner_graph(store, rollup=filters.rollup, kinds=filters.kinds,
                                            country=filters.country, year=filters.year))
 
 
-def explore(store: Store, filters: Filters, base: str, cap: int, memo: Memo = _no_memo) -> GraphView:
-    """The explorer's view: the partner graph, or the ego graph of ``filters.org``, filtered and capped.
-
-    ``memo`` keeps the whole-store parts (the graph, the organisation table, the countries)
-    between calls; the web app passes one that forgets them when the store is written.
-    """
+def explore_graph(store: Store, filters: Filters, memo: Memo = _no_memo) -> tuple[nx.Graph, str | None]:
+    """(graph, centre): the filtered partner graph, or the ego graph of ``filters.org``, keeping only the
+    organisation types chosen (the centre always stays).  ``NotFound`` for an organisation the KB does
+    not know or that has no ties under these filters; ``ConfigError`` for a name of several."""
     G = filtered_partner_graph(store, filters, memo)
     center = None
     if filters.org:
         iri = resolve_in(memo("organisations", lambda: organisations(store)), filters.org)
         center = graph_node(G, iri)
         G = ego(G, center, filters.depth)
+    if filters.types:
+        wanted = set(filters.types)
+        keep = [n for n, d in G.nodes(data=True) if n == center or _type_code(d.get("org_type")) in wanted]
+        G = G.subgraph(keep).copy()
+    return G, center
+
+
+def _type_code(org_type: str | None) -> str:
+    return org_type if org_type in ORG_TYPE_STYLE and org_type is not None else UNKNOWN_TYPE
+
+
+def explore(store: Store, filters: Filters, base: str, cap: int, memo: Memo = _no_memo,
+            as_of: date | None = None) -> GraphView:
+    """The explorer's view: the partner graph, or the ego graph of ``filters.org``, filtered and capped.
+
+    ``memo`` keeps the whole-store parts (the graph, the organisation table, the countries, the
+    commitments) between calls; the web app passes one that forgets them when the store is written.
+    With ``as_of``, each node's panel counts its open and overdue commitments as of that date.
+    """
+    G, center = explore_graph(store, filters, memo)
     view = view_of(G, base, cap, filters, center)
     view.countries = memo("countries", lambda: country_names(store))
+    if as_of is not None:
+        add_commitments(view, memo(("commitments", as_of), lambda: commitments(store, as_of)))
     if not view.nodes:
         view.notes.append("No organisation has ties that match these filters.")
     return view
+
+
+def commitments(store: Store, as_of: date) -> dict[str, tuple[int, int]]:
+    """Organisation or unit IRI -> (open, overdue) key actions as of ``as_of`` (an organisation's
+    own figures include its units', as on the dashboard's scorecards)."""
+    out: dict[str, tuple[int, int]] = {}
+    for by in ("unit", "org"):
+        for row in scorecard(store, by=by, as_of=as_of):
+            out[row.key] = (row.open, row.overdue)
+    return out
+
+
+def add_commitments(view: GraphView, figures: dict[str, tuple[int, int]]) -> None:
+    for node in view.nodes:
+        if node["id"] != MORE_NODE:
+            open_, overdue = figures.get(node["id"], (0, 0))
+            node["info"].update(open=open_, overdue=overdue)
+
+
+def view_graphml(store: Store, filters: Filters, base: str, cap: int, memo: Memo = _no_memo) -> bytes:
+    """The organisations and ties the explorer draws under ``filters`` (no aggregate node), as GraphML."""
+    G, center = explore_graph(store, filters, memo)
+    view = view_of(G, base, cap, filters, center)
+    drawn = [n["id"] for n in view.nodes if n["id"] != MORE_NODE]
+    return to_graphml(G.subgraph(drawn).copy())
 
 
 def country_names(store: Store) -> list[str]:
