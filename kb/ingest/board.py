@@ -98,6 +98,9 @@ _BREAK_BEFORE = re.compile(
     r"\s(?=Management\s+response\s+to\s+the\s|(?:Context\s+and\s+background|Context|Background|Introduction|"
     r"Recommendations\s+and\s+management\s+responses?|Key\s+issues\s+and\s+recommendations)\s+(?:\d{1,2}\.\s|"
     r"Recommendation\s)|Recommendation\s+\d{1,2}\s*[.:]|Management\s+response\s*:|Key\s+action\s*\(s\))")
+#: page furniture of a printed UN document: job number "16-00123 (E) 120116", barcode "*1600123*", "2/12"
+_PAGE_NOISE_RE = re.compile(r"^(?:\d{2}-\d{5}(?:\s*\([A-Z]\)\s*\d{6})?|\*\d{7,8}\*|\d{1,3}\s*/\s*\d{1,3}|"
+                            r"\d{2}-\d{5}\s+\d{1,3}/\d{1,3}|\d{1,3}/\d{1,3}\s+\d{2}-\d{5})$")
 _HEADING_BREAK = re.compile(r"^(Context\s+and\s+background|Context|Background|Introduction)\s+(?=\d{1,2}\.\s)", re.M)
 _PARAGRAPH_BREAK = re.compile(r"(?<=[.;:])\s+(?=\d{1,2}\.\s+[A-Z])|\s+(?=(?:[IVX]{1,4})\.\s+[A-Z][a-z])")
 
@@ -106,7 +109,11 @@ def reflow(text: str) -> str:
     """Lines for a document flattened into a few very long lines (a PDF copied as one paragraph):
     breaks before the title, the headings, each numbered paragraph, recommendation and response."""
     lines = []
-    for ln in text.split("\n"):
+    symbol = SYMBOL_RE.search(text[:5000])
+    for k, ln in enumerate(text.split("\n")):
+        bare = ln.strip()
+        if _PAGE_NOISE_RE.match(bare) or (symbol and k > 3 and bare == symbol.group(0)):
+            ln = ""        # the running head, the page number or the job number of a printed page
         if len(ln) > 600:
             ln = _PARAGRAPH_BREAK.sub("\n", _BREAK_BEFORE.sub("\n", ln))
             ln = _HEADING_BREAK.sub("\\1\n", ln)
