@@ -46,6 +46,8 @@ URL_SETTINGS = {
 
 _PROLOGUE = re.compile(r"\A(?:\s+|#[^\n]*\n|(?:PREFIX\s+[^\s:]*:\s*<[^>]*>)|(?:BASE\s*<[^>]*>))*", re.IGNORECASE)
 _TOP_ORDER = re.compile(r"\bORDER\s+BY\b[^}]*\Z", re.IGNORECASE)
+#: how servers say a request is over their size limit (Virtuoso: SR578, "longer than 10Mb")
+_TOO_LARGE = re.compile(r"too large|longer than \d+ ?Mb", re.IGNORECASE)
 _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _BNODE_LABEL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 
@@ -154,6 +156,10 @@ class RemoteStore(Store):
                     raise ConfigError(f"{where} refused a write ({exc.code}: {body}): allow updates there "
                                       "(Virtuoso: GRANT SPARQL_UPDATE TO \"SPARQL\") or set "
                                       f"{URL_SETTINGS[role]}") from None
+                if role != "query" and (exc.code == 413 or _TOO_LARGE.search(body)):
+                    size = len(data or b"") / 1e6
+                    raise ConfigError(f"{where} refused a request of {size:.1f} MB as too large ({body}): "
+                                      "write smaller batches (MAKB_BATCH_TRIPLES, e.g. 20000 for Virtuoso)") from None
                 if exc.code < 500:
                     raise QueryError(f"{where} answered {exc.code}: {body}") from None
                 last = StoreError(f"{where} answered {exc.code}: {body}")
@@ -162,6 +168,8 @@ class RemoteStore(Store):
                 last = exc
             if attempt + 1 < self.retries:
                 time.sleep(0.2 * 2 ** attempt)
+        if isinstance(last, StoreError):   # the server answered, with an error of its own
+            raise StoreError(f"{last.message} (after {self.retries} attempts)")
         reason = getattr(last, "reason", None) or last
         raise StoreError(f"remote endpoint {where} unreachable after {self.retries} attempts: "
                          f"{_one_line(str(reason))}")
@@ -274,9 +282,8 @@ class RemoteStore(Store):
 
     def update(self, sparql: str) -> None:
         self._check_once()
-        data = urllib.parse.urlencode({"update": sparql}).encode("ascii")
-        self._request(self.update_url, data, {"Content-Type": "application/x-www-form-urlencoded"}, "POST",
-                      "update")
+        self._request(self.update_url, sparql.encode("utf-8"),
+                      {"Content-Type": "application/sparql-update; charset=utf-8"}, "POST", "update")
 
     def _graph_url(self, graph: str) -> str:
         assert self.gsp_url is not None
@@ -338,7 +345,11 @@ class RemoteStore(Store):
         if len(triples) != expected:
             rows = self._all_pages(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
                                    ["s", "p", "o"], self.row_cap or DEFAULT_PAGE, None)
-            triples = [ox.Triple(_node(s), _node(p), _node(o)) for s, p, o in rows]  # type: ignore[arg-type]
+            try:
+                triples = [ox.Triple(_node(s), _node(p), _node(o)) for s, p, o in rows]  # type: ignore[arg-type]
+            except (ValueError, TypeError) as exc:
+                raise StoreError(f"{self.location} sent a term that is not RDF in graph <{graph}>: "
+                                 f"{_one_line(str(exc))}") from None
         if len(set(triples)) != expected:
             raise StoreError(f"{self.location} gave {len(set(triples)):,} triples of graph <{graph}> whose COUNT "
                              f"is {expected:,}: the export would be incomplete")

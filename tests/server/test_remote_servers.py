@@ -257,6 +257,15 @@ def test_virtuoso_wrong_graph_store_url_is_a_configuration_error(virtuoso: Remot
     assert err.count("\n") == 1 and "MAKB_GSP_ENDPOINT" in err and "unreachable" not in err
 
 
+def test_virtuoso_request_over_its_size_limit_is_a_configuration_error(virtuoso: RemoteStore) -> None:
+    graph = f"{DEFAULT_BASE}graph/test-too-large"
+    lines = "".join(f'<{graph}#s{i}> <{DEFAULT_BASE}p> "{"x" * 200}" .\n' for i in range(50_000))
+    with pytest.raises(ConfigError, match="MAKB_BATCH_TRIPLES") as exc:
+        virtuoso.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}}} }}")   # about 13 MB: Virtuoso takes 10
+    assert "\n" not in exc.value.message
+    assert not virtuoso.has_graph(graph)
+
+
 # ------------------------------------------------------------------------------------ union default graph
 
 
