@@ -166,6 +166,12 @@ class SearchIndex:
                 continue
             for hit in self.search(word, limit, kinds):
                 merged.setdefault(hit.entry.iri, hit)
+        if not merged:                          # a misspelt end: the longest start of it that matches
+            wanted = normalise(text[:MAX_QUERY])
+            for size in range(len(wanted) - 1, 2, -1):
+                hits = self.search(wanted[:size], limit, kinds)
+                if hits:
+                    return hits
         return sorted(merged.values(), key=lambda h: (h.quality, -h.entry.score, h.entry.label.lower()))[:limit]
 
     # -------------------------------------------------------------- files

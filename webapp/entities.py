@@ -14,10 +14,12 @@ from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import NotAcceptable
 
 from kb import queries
-from kb.errors import ConfigError
+from kb.errors import ConfigError, NotFound
 from kb.namespaces import MAKB, ONTOLOGY_IRI
 from kb.views import entity as kb_entity
+from kb.views.source import graph_summary
 from webapp.kbstate import kb
+from webapp.search import suggestions
 
 bp = Blueprint("entities", __name__)
 
@@ -78,10 +80,26 @@ def _answer(iri: str, suffix: str | None) -> Response:
     if suffix is not None:
         data, media = kb_entity.entity_rdf(kb().store, iri, suffix)
         return _vary(Response(data, mimetype=media))
-    described = kb_entity.describe(kb().store, iri, _base())
+    try:
+        described = kb_entity.describe(kb().store, iri, _base())
+    except NotFound as exc:
+        return _vary(_unknown(iri, exc))
     html = render_template("entity.html", e=described, formats=kb_entity.ENTITY_FORMATS,
                            format_names=kb_entity.FORMAT_NAMES, limit=kb_entity.MAX_STATEMENTS)
     return _vary(Response(html, mimetype="text/html"))
+
+
+def _unknown(iri: str, exc: NotFound) -> Response:
+    """A graph's page for a named graph that describes nothing itself; else a page naming the entities the
+    address may have meant (status 404)."""
+    try:
+        summary = graph_summary(kb().store, iri, _base())
+    except NotFound:
+        name = iri.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
+        html = render_template("unknown.html", iri=iri, message=exc.message, close=suggestions(name))
+        return Response(html, status=404, mimetype="text/html")
+    return Response(render_template("named_graph.html", g=summary, formats=kb_entity.FORMAT_NAMES),
+                    mimetype="text/html")
 
 
 @bp.get("/id/<path:path>")

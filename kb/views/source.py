@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from kb import queries
 from kb.errors import NotFound
-from kb.store import Store
+from kb.store import Store, kb_graphs
 from kb.views.entity import labels
 
 #: the longest description shown for a fact read from a line
@@ -216,3 +216,23 @@ def evidence_span(page: SourcePage, sentence: str) -> int | None:
         if f.span is not None and f.evidence and " ".join(f.evidence.split()) == wanted:
             return f.span
     return None
+
+
+@dataclass
+class GraphSummary:
+    """A named graph that describes no entity of its own (the registry, the entities graph, the ontology)."""
+
+    graph: str
+    name: str
+    triples: int
+    document: str | None = None          #: the document page, for a document graph
+
+
+def graph_summary(store: Store, graph: str, base: str) -> GraphSummary:
+    """What the page of a named graph shows; ``NotFound`` when the store has no such graph."""
+    queries.check_iri(graph)
+    if graph not in kb_graphs(store):
+        raise NotFound(f"the KB has no graph <{graph}>")
+    rows = queries.rows(store, "web/graph-sizes", iris={"graph": [graph]})
+    triples = int(rows[0]["n"]) if rows and rows[0].get("n", "").isdigit() else 0
+    return GraphSummary(graph, graph.rstrip("/").rsplit("/", 1)[-1], triples, document_path(graph, base))

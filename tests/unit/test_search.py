@@ -93,6 +93,9 @@ def test_kinds_limit_and_empty_queries(index: SearchIndex) -> None:
 def test_suggest_falls_back_to_the_words_of_an_unknown_name(index: SearchIndex) -> None:
     assert index.search("Agency Azerbaijan National") == []
     assert iris(index.suggest("Agency Azerbaijan National")) == ["x:anama"]
+    assert index.search("anamax") == []
+    assert iris(index.suggest("anamax")) == ["x:anama"]           # the longest start that matches
+    assert index.suggest("qq") == []
 
 
 def test_file_round_trip(index: SearchIndex, tmp_path: Path) -> None:
