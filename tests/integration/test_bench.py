@@ -1,12 +1,11 @@
-"""The benchmark keeps working: the corpus generator (at 100 evaluations), an end-to-end run on a
-small corpus, and a package without import cycles.
+"""The benchmark keeps working: the corpus generator (at 100 evaluations) and an end-to-end run on a
+small corpus (the package's layout is checked with the others' in tests/unit/test_layout.py).
 
 Behaviour only: nothing here asserts a timing.
 """
 
 from __future__ import annotations
 
-import ast
 import re
 import subprocess
 import sys
@@ -203,51 +202,3 @@ def test_benchmark_runs_end_to_end(small_corpus: Path, tmp_path: Path) -> None:
     assert "| build: makb build wall time |" in results
     assert "makb build reported failed documents" not in results
 
-
-# ---------------------------------------------------------------------------------------------- layout
-
-BENCH = PROJECT_ROOT / "bench"
-
-
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(PROJECT_ROOT).with_suffix("").parts)
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def _bench_imports(tree: ast.AST, modules: set[str]) -> set[str]:
-    """The bench modules a module imports anywhere (top level, in functions, under TYPE_CHECKING)."""
-    out: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            out.update(a.name for a in node.names if a.name in modules)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            for a in node.names:
-                sub = f"{node.module}.{a.name}"
-                if sub in modules:
-                    out.add(sub)
-                elif node.module in modules:
-                    out.add(node.module)
-    return out
-
-
-def test_bench_modules_have_a_docstring_and_no_import_cycle() -> None:
-    trees = {_module_name(p): ast.parse(p.read_text(encoding="utf-8")) for p in sorted(BENCH.rglob("*.py"))}
-    assert {"bench.corpus.model", "bench.corpus.generate", "bench.run.phases", "bench.run.worker"} <= set(trees)
-    for name, tree in trees.items():
-        doc = ast.get_docstring(tree)
-        assert doc and doc.splitlines()[0].strip(), f"{name} has no docstring"
-    graph = {name: _bench_imports(tree, set(trees)) - {name} for name, tree in trees.items()}
-    assert "bench.corpus.model" in graph["bench.corpus.newsgen"]
-    assert "bench.run.measure" in graph["bench.run.worker"]
-
-    def cycle_from(start: str, path: list[str]) -> list[str] | None:
-        for nxt in sorted(graph[start]):
-            if nxt in path:
-                return [*path[path.index(nxt):], nxt]
-            found = cycle_from(nxt, [*path, nxt])
-            if found:
-                return found
-        return None
-
-    for name in graph:
-        assert cycle_from(name, [name]) is None, " -> ".join(cycle_from(name, [name]) or [])
