@@ -7,7 +7,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kb.errors import KBError, QueryError
+from kb.errors import Busy, KBError, QueryError, QueryTimeout, TooManyRequests
 from kb.sparql.check import check_public
 from kb.sparql.executors import _RDF_TYPE, _RDFS, SD, Answer, QueryExecutor, Reply
 from kb.sparql.negotiation import FORMATS, Format, choose, serialise_answer, serialise_graph
@@ -84,6 +84,8 @@ def health(executor: QueryExecutor, store: Store, problems: Iterable[str] = ()) 
         if not isinstance(result, SelectResult):
             raise QueryError("internal query endpoint-health is not a SELECT")
         out["triples"] = int(result.rows[0][0].value) if result.rows and result.rows[0][0] else 0
+    except (Busy, QueryTimeout, TooManyRequests) as exc:     # saturated, not broken
+        out.update(status="degraded", triples=None, problems=[*reasons, exc.message])
     except KBError as exc:
         out.update(status="failing", triples=None, error=exc.message)
     return out

@@ -151,3 +151,25 @@ def test_downloads_are_written_once_and_dropped_when_the_store_changes(tmp_path:
     assert downloads.path("ttl").read_text() == "ttl #2"
     with pytest.raises(ConfigError, match="unknown format 'exe'"):
         downloads.path("exe")
+
+
+def test_health_says_degraded_not_failing_when_every_worker_is_busy(tmp_path: Path) -> None:
+    from kb.sparql.pool import WorkerPool
+    from kb.sparql.service import health
+
+    store_dir = tmp_path / "store"
+    OxigraphStore(store_dir).close()
+    pool = WorkerPool(store_dir, workers=1, queue=0, timeout=5, max_rows=10, max_bytes=65536)
+    try:
+        assert health(pool, OxigraphStore())["status"] == "ok"
+        with pool._cond:                  # every worker taken: the health query finds none and no queue
+            taken = pool._idle.pop()
+            pool._busy += 1
+        report = health(pool, OxigraphStore())
+        assert report["status"] == "degraded" and "busy" in report["problems"][-1]
+        with pool._cond:
+            pool._idle.append(taken)
+            pool._busy -= 1
+        assert health(pool, OxigraphStore())["status"] == "ok"
+    finally:
+        pool.close()
