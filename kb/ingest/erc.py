@@ -111,6 +111,7 @@ class _Parser(KeyActionReader):
         self.footer_seen = False
         self.commissioning_org: OrgRef | None = None
         self.last_line = ""
+        self.last_cut_heading: str | None = None
 
     # ------------------------------------------------------------------ header
 
@@ -176,6 +177,16 @@ class _Parser(KeyActionReader):
         self.commissioning_org = ev.commissioning_org
         return ev, first_rec
 
+    def drop_cut_heading(self) -> None:
+        """A page cut inside a heading ("Key", "Management Resp") ends with the heading's start: it is no text."""
+        last = max((k for k, ln in enumerate(self.lines) if ln), default=None)
+        if last is None or last == 0:
+            return
+        ln = self.lines[last].lower()
+        if len(ln) >= 3 and any(h.startswith(ln) and h != ln for h in _HEADINGS):
+            self.last_cut_heading = self.lines[last]
+            self.lines[last] = ""
+
     def _title_before(self, end: int) -> str | None:
         block: list[str] = []
         for i in range(end - 1, -1, -1):
@@ -192,10 +203,14 @@ class _Parser(KeyActionReader):
 
     def run(self) -> ManagementResponseDocument:
         ev, start = self.header()
+        self.drop_cut_heading()
         for i in range(start, len(self.lines)):
             self.line(i)
         self.finish_action(eof=True)
         self.finish_rec(eof=True)
+        if self.last_cut_heading and not any(f.code == "truncated" for f in self.findings):
+            self.findings.append(Finding("truncated", f"the page ends inside a heading ({self.last_cut_heading!r})",
+                                         line=len(self.lines)))
         if ev is None and not self.recs:
             raise ParseError("not an ERC management-response page: no evaluation title, no field "
                              "('Commissioning Unit:') and no 'N. Recommendation:' heading", source=self.source, line=1)
@@ -423,6 +438,8 @@ class _Parser(KeyActionReader):
                     self.resolver.record(p.organisation)
 
 
+_HEADINGS = ("key actions:", "key action responsible duedate status comments documents", "management response:",
+             "documents related to overall management response:", "latest evaluations")
 _NUMBER_LABEL = r"^(?:(?:Evaluation\s+)?Recommendation(?:\s+or\s+Issue)?\s*)?(?:No\.?\s*)?{n}\s*[:.)]\s*(?=\S)"
 _HEADING_RE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?[A-Z][\w,&/ -]{2,60}$")
 

@@ -145,6 +145,24 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "present": ["truncated"],
         "partial": True,
     },
+    "erc/pacific_inline_cut_heading.txt": {
+        "kind": "erc-page",
+        "evaluation": {"title": "Joint Evaluation of the Pacific Explosive Ordnance Disposal Programme",
+                       "commissioning_unit": "Fiji", "evaluation_plan": "2014-2018", "evaluation_type": "Programme",
+                       "completion_date": "2016-08", "response_unit": "Fiji"},
+        "recommendations": [
+            rec("1", "The programme should map the remaining wartime ordnance sites on the outer islands?", "Accepted",
+                "a survey of the outer islands fits the next programme cycle", "2016-10-03", "2016-11-21", [
+                    ka("1", "Include an outer-island survey in the next programme document",
+                       ["Programme partners", "EOD working group"], None, "No due date", "No deadline established",
+                       "Depends on the next funding round", added="2016-10-03", updated="2016-12-02"),
+                ]),
+            rec("2", "The programme should agree one disposal procedure with the police of each island state.",
+                "Partially accepted", "as two police services already share a procedure.", "2016-10-03", None),
+        ],
+        "present": ["truncated"],
+        "partial": True,
+    },
     "response_doc/tajikistan_bold_tags.txt": {
         "kind": "response-document",
         "evaluation": {"title": "Mid-term Review of the Integrated Mine Action Programme in Tajikistan",
