@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,12 +19,23 @@ from tests.support.makb import MakbRunner
 from tests.support.servers import oxigraph_server
 
 
+@pytest.fixture(scope="module")
+def cli_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A KB that ``makb build`` made from the seeds, once per module (tests get a copy: ``built``)."""
+    store = tmp_path_factory.mktemp("cli-kb") / "store"
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["--store", str(store), "build", "--no-progress", str(SEEDS)])
+    assert code == 0, err.getvalue()
+    assert "3 documents: 3 added" in out.getvalue()
+    return store
+
+
 @pytest.fixture
-def built(tmp_path: Path, runner: MakbRunner) -> Path:
+def built(cli_built: Path, tmp_path: Path) -> Path:
+    """A private copy of the ``makb build`` KB (safe to write to)."""
     store = tmp_path / "store"
-    code, out, err = runner("--store", str(store), "build", "--no-progress", str(SEEDS))
-    assert code == 0, err
-    assert "3 documents: 3 added" in out
+    shutil.copytree(cli_built, store)
     return store
 
 
