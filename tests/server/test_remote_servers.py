@@ -36,6 +36,7 @@ from kb.stats import stats
 from kb.store import OxigraphStore, RemoteStore, dump_kb, kb_graphs, open_store
 from kb.store.results import SelectResult, Term
 from kb.validate import validate
+from kb.views.documents import documents_page, overview
 from tests.conftest import SEEDS
 from tests.support.servers import free_port, oxigraph_binary, oxigraph_server, wait_http
 from tests.support.virtuoso import virtuoso_server
@@ -211,6 +212,10 @@ def test_virtuoso_system_graphs_are_not_the_kbs(virtuoso: RemoteStore, embedded:
     every = virtuoso.graphs()
     assert any("virtrdf" in g for g in every)           # the server's own graphs are there ...
     assert set(kb_graphs(virtuoso)) == set(embedded.graphs())   # ... and never counted as the KB's
+    page, expected = documents_page(virtuoso), documents_page(embedded)
+    assert [g.graph for g in page.other_graphs] == [g.graph for g in expected.other_graphs]
+    assert (page.total, [d.graph for d in page.documents]) == (expected.total, [d.graph for d in expected.documents])
+    assert overview(virtuoso) == overview(embedded)
 
 
 def test_virtuoso_row_cap_is_paged_not_truncated(virtuoso: RemoteStore, embedded: OxigraphStore) -> None:
