@@ -43,8 +43,9 @@ _SOCKET_CALLS = ("socket", "socketpair")
 _REFUSED_CALLS = ("io_uring_setup", "io_uring_enter", "io_uring_register")
 
 
-def deny_network() -> None:
-    """Install the filter on the calling thread (and every thread or process it starts later).
+def deny_network(all_threads: bool = False) -> None:
+    """Install the filter on the calling thread (and every thread or process it starts later);
+    with ``all_threads``, on every thread the process already has too (a worker process).
 
     Raises ``StoreError`` when the filter cannot be installed (no libseccomp, no kernel support).
     """
@@ -54,6 +55,8 @@ def deny_network() -> None:
         raise StoreError(f"cannot drop network access (libseccomp unavailable: {exc})") from None
     try:
         flt = seccomp.SyscallFilter(seccomp.ALLOW)
+        if all_threads:
+            flt.set_attr(seccomp.Attr.CTL_TSYNC, 1)
         for name in _SOCKET_CALLS:
             flt.add_rule(seccomp.ERRNO(errno.EPERM), name, seccomp.Arg(0, seccomp.NE, socket.AF_UNIX))
         for name in _REFUSED_CALLS:

@@ -163,7 +163,7 @@ def worker_main(conn: Any, path: str, parent: int, memory: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C reaches the whole group: the parent stops us
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     try:
-        deny_network()
+        deny_network(all_threads=True)     # the parent watcher thread included
         limit_memory(memory)
         store = open_read_only(path)
     except KBError as exc:

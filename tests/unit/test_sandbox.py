@@ -114,3 +114,32 @@ def test_memory_figures_come_from_the_kernel() -> None:
     now = memory_mb()
     assert 1 < now["rss"] <= now["peak"]
     assert memory_mb(2 ** 30) == {}
+
+
+def _threads_of_a_guarded_process(port: int, queue: Any) -> None:
+    import threading
+
+    results: dict[str, bool] = {}
+    started, go = threading.Event(), threading.Event()
+
+    def earlier() -> None:        # a thread that was running before the filter went in
+        started.set()
+        go.wait(10)
+        results["earlier thread"] = network_denied()
+
+    t = threading.Thread(target=earlier)
+    t.start()
+    started.wait(10)
+    deny_network(all_threads=True)
+    go.set()
+    t.join(10)
+    later = threading.Thread(target=lambda: results.update({"later thread": network_denied()}))
+    later.start()
+    later.join(10)
+    results["main thread"] = network_denied()
+    queue.put(results)
+
+
+def test_a_worker_process_guards_the_threads_it_already_had(listener: Listener) -> None:
+    assert _run_child(_threads_of_a_guarded_process, listener.port) == {
+        "earlier thread": True, "later thread": True, "main thread": True}
