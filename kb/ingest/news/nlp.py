@@ -12,6 +12,7 @@ every registry name, acronym and alias ``ORG`` with the registry IRI as its
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -108,12 +109,28 @@ def pipeline(registry: Registry, name: str | None = None) -> Language:
     return nlp
 
 
-def annotate(texts: Sequence[str], registry: Registry, name: str | None = None) -> list[Doc]:
-    """spaCy docs of the texts, in order, parsed in batches."""
+#: a capitalised word inside a sentence: only then can the statistical recogniser find a name the rules miss
+_INNER_NAME = re.compile(r"(?<=\s)[A-Z][a-z]")
+
+
+def needs_ner(text: str) -> bool:
+    """Whether the statistical recogniser has anything to find in a sentence (a capitalised word after its
+    first); other sentences get the registry ruler only, which costs a fraction of the model."""
+    return _INNER_NAME.search(text) is not None
+
+
+def annotate(texts: Sequence[str], registry: Registry, name: str | None = None,
+             ner: Sequence[bool] | None = None) -> list[Doc]:
+    """spaCy docs of the texts, in order, parsed in batches; ``ner[i]`` False runs only the ruler on text i."""
     if not texts:
         return []
     nlp = pipeline(registry, name)
-    return list(nlp.pipe(texts, batch_size=BATCH_SIZE))
+    wanted = list(ner) if ner is not None else [True] * len(texts)
+    full = [t for t, w in zip(texts, wanted, strict=True) if w]
+    ruled = [t for t, w in zip(texts, wanted, strict=True) if not w]
+    docs_full = iter(nlp.pipe(full, batch_size=BATCH_SIZE))
+    docs_ruled = iter(nlp.pipe(ruled, batch_size=BATCH_SIZE, disable=["ner"]))
+    return [next(docs_full) if w else next(docs_ruled) for w in wanted]
 
 
 def entities(doc: Doc, labels: Iterable[str]) -> list[tuple[int, int, str, str]]:

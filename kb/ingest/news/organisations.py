@@ -16,6 +16,7 @@ import dataclasses
 import re
 import weakref
 from collections.abc import Iterable
+from functools import lru_cache
 
 from kb.ingest.news import patterns as pat
 from kb.ingest.news.document import Context, Line, Sentence, Span, non_overlapping, squash
@@ -59,6 +60,12 @@ def _alternation(patterns: Iterable[str]) -> re.Pattern[str] | None:
         return None
     return re.compile(r"(?<![\w@\-])(?:" + "|".join(pats) + r")(?![\w@])")
 
+
+
+@lru_cache(maxsize=4096)
+def _alias_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The pattern of the names a release defines (the same few recur across a corpus)."""
+    return _alternation(_name_pattern(n) for n in names)
 
 
 class Gazetteer:
@@ -162,7 +169,7 @@ def find_aliases(ctx: Context) -> None:
             ctx.aliases.setdefault(acr, ref)
             ctx.alias_names.update({full, acr})
     names = sorted(ctx.alias_names, key=lambda n: (-len(n), n))
-    ctx.alias_re = _alternation(_name_pattern(n) for n in names)
+    ctx.alias_re = _alias_pattern(tuple(names))
 
 
 def names_organisation(ctx: Context, phrase: str) -> bool:

@@ -83,7 +83,8 @@ def parse_many(items: Sequence[tuple[str, str]], registry: Registry) -> list[New
             continue
         contexts.append(ctx)
     sentences = [s for c in contexts if isinstance(c, Context) for s in c.sentences]
-    for s, spacy_doc in zip(sentences, nlp.annotate([s.text for s in sentences], registry), strict=True):
+    ner = [s.kind == "prose" and nlp.needs_ner(s.text) for s in sentences]
+    for s, spacy_doc in zip(sentences, nlp.annotate([s.text for s in sentences], registry, ner=ner), strict=True):
         s.entities = [Entity(e.start_char, e.end_char, e.label_, e.ent_id_, e.text) for e in spacy_doc.ents]
     return [c if isinstance(c, ParseError) else _finish(c) for c in contexts]
 
