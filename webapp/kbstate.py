@@ -24,6 +24,7 @@ from flask import Flask, current_app
 
 from kb.errors import Busy, ConfigError, KBError, StoreError
 from kb.registry import Registry, load_registry
+from kb.sparql.executors import RETRY_AFTER
 from kb.sparql.sandbox import GuardedThread
 from kb.store import RDF_FORMATS, OxigraphStore, Store, open_store
 
@@ -33,8 +34,6 @@ T = TypeVar("T")
 PAGE_THREADS = 2
 #: whole-KB results being computed or waiting to be; past this, new keys are refused at once
 MAX_PENDING = 8
-#: seconds a client is told to wait when a page is still being computed
-PAGE_RETRY_AFTER = 5
 #: seconds the process writing a whole-KB download may take
 DOWNLOAD_TIMEOUT = 600.0
 _computing = threading.local()
@@ -89,7 +88,7 @@ class Derived:
             if future is None:
                 if len(self._pending) >= MAX_PENDING:
                     raise Busy(f"{len(self._pending)} whole-KB pages are being computed; "
-                               f"try again in {PAGE_RETRY_AFTER} s")
+                               f"try again in {RETRY_AFTER} s")
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(PAGE_THREADS, thread_name_prefix="makb-page")
                 future = self._pool.submit(self._compute, slot, compute)
@@ -98,7 +97,7 @@ class Derived:
             return cast(T, future.result(timeout=self.timeout))
         except FutureTimeout:
             raise Busy(f"this page is still being computed (over {self.timeout:g} s); "
-                       f"try again in {PAGE_RETRY_AFTER} s") from None
+                       f"try again in {RETRY_AFTER} s") from None
 
     def _compute(self, slot: tuple[int, Hashable], compute: Callable[[], T]) -> T:
         generation, key = slot
