@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from kb.ingest.erc_layout import Row
 from kb.ingest.erc_patterns import (
     ADDED_RE,
@@ -24,6 +26,8 @@ from kb.model import Finding, KeyActionRecord
 from kb.text.clean import clean
 from kb.text.dates import dates_before, due_date, parse_date
 from kb.vocab import status_of
+
+_STAMP_END = re.compile(r"\[\s*(?:Added|Last\s+Updated)\s*:?[^\]]*\]", re.I)
 
 
 class KeyActionReader:
@@ -191,7 +195,9 @@ class KeyActionReader:
         record = act.record
         ln, closed = strip_history(ln)
         raw = self.raw[i]
-        resp, due, status, comment = split_details(raw if "\t" in raw and not closed else ln)
+        stamps = list(_STAMP_END.finditer(raw))
+        cells = raw[stamps[-1].end():] if stamps else raw      # the cells after "[Added: ...] [Last Updated: ...]"
+        resp, due, status, comment = split_details(cells if "\t" in cells.strip() else ln)
         record.responsible_text = resp or None
         record.due_text = due
         record.due = due_date(due)

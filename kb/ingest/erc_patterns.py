@@ -140,6 +140,9 @@ def split_details(line: str) -> tuple[str, str | None, str | None, str]:
         cells = [clean(c) for c in line.split("\t")]
         due_i = next((k for k, c in enumerate(cells) if DUE_RE.fullmatch(c) or TEXT_DUE_RE.fullmatch(c)), None)
         status_i = next((k for k, c in enumerate(cells) if STATUS_RE.fullmatch(c)), None)
+        if status_i is None and due_i is not None and due_i + 1 < len(cells) \
+                and 0 < len(cells[due_i + 1].split()) <= 5 and cells[due_i + 1] != "History":
+            status_i = due_i + 1    # the status column, printed in words outside the status table
         if due_i is not None or status_i is not None:
             cut = min(k for k in (due_i, status_i) if k is not None)
             after = max(k for k in (due_i, status_i) if k is not None)

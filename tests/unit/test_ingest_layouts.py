@@ -163,6 +163,21 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "present": ["truncated"],
         "partial": True,
     },
+    "erc/tajikistan_tab_cells.txt": {
+        "kind": "erc-page",
+        "evaluation": {"title": "Final evaluation of the Mine Action Project", "commissioning_unit": "Tajikistan",
+                       "evaluation_plan": "2016-2020"},
+        "recommendations": [
+            rec("1", "Do it.", "Accepted", None, "2020-01-11", None, [
+                ka("1.1", "Hold a workshop", ["UNDP CO"], "2020-06", "2020/06", "Completed", "Held in May",
+                   added="2020-01-11"),
+                ka("1.2", "Write a report", ["TNMAC"], "2020-09", "2020/09", "Half done", "draft ready",
+                   added="2020-01-11"),
+            ]),
+        ],
+        "present": ["unrecognised-status"],
+        "absent": ["truncated", "missing-status"],
+    },
     "response_doc/tajikistan_bold_tags.txt": {
         "kind": "response-document",
         "evaluation": {"title": "Mid-term Review of the Integrated Mine Action Programme in Tajikistan",
@@ -415,6 +430,8 @@ def test_kind_detection_recognises_every_layout(name: str) -> None:
 
 def test_statuses_of_every_layout_are_in_the_table(reg: Registry) -> None:
     for name in EXPECTED:
+        if "unrecognised-status" in EXPECTED[name].get("present", []):
+            continue
         for r in _parse(name, reg).recommendations:
             for a in r.key_actions:
                 assert a.status is None or status_for(a.status).key != "Unrecognised", (name, a.status)
