@@ -18,6 +18,13 @@ The page (as copied or extracted from erc.undp.org) reads::
     <responsible> <due YYYY/MM> <status> <comments...> History
 
 plus site chrome ("Success message", "Latest Evaluations", the contact block) that yields nothing.
+
+Other layouts of the same page are first brought to this stream: pipe tables and pipe header fields
+(``kb.ingest.erc_layout``), a Word template flattened into one recommendation field
+(``kb.ingest.template``).  A recommendation field may start with a report heading and preamble
+("8. Recommendations", "Outcome 1 and 2") before its own label ("1:", "2.", "Recommendation 3.",
+"Evaluation Recommendation or Issue 4:"); key actions are numbered "1.1.", "1.1", "a." or not at all
+(``kb.ingest.erc_actions``).
 """
 
 from __future__ import annotations
