@@ -120,7 +120,7 @@ def test_every_page_loads_without_errors_or_outside_requests(browser: Browser, s
         watch.check()
 
 
-def test_graph_is_drawn_and_a_click_on_a_node_opens_its_page(browser: Browser, site: str) -> None:
+def test_graph_is_drawn_and_a_double_click_on_a_node_opens_its_page(browser: Browser, site: str) -> None:
     with watched_page(browser, site) as (page, watch):
         page.goto(site + "/graph")
         wait_for_graph(page)
@@ -138,7 +138,7 @@ def test_graph_is_drawn_and_a_click_on_a_node_opens_its_page(browser: Browser, s
             const box = document.querySelector('#graph-canvas').getBoundingClientRect();
             return {x: box.left + dom.x, y: box.top + dom.y};
         }""", UNDP)
-        page.mouse.click(point["x"], point["y"])
+        page.mouse.dblclick(point["x"], point["y"])     # a click opens its panel, a double click its page
         page.wait_for_url(site + "/id/org/undp", timeout=10000)
         assert page.locator("h1").inner_text() == "United Nations Development Programme"
         watch.check()
