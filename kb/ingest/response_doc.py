@@ -131,6 +131,7 @@ class ResponseDocumentReader(TableReader):
                              source=self.source, line=self.text.count("\n", 0, erc_marker.start()) + 1)
         for i, raw in enumerate(self.raw):
             self.line(i, raw)
+        self.check_cut()
         self.finish_rec()
         if not self.recs and not self.title_marked:
             raise ParseError("not a management-response document: no 'Management Response' title, no "
@@ -199,6 +200,24 @@ class ResponseDocumentReader(TableReader):
                 self.table.roles.append(table_role(cleaned))
             else:
                 self.vertical_line(i, cleaned)
+
+    def check_cut(self) -> None:
+        """A "truncated" finding when the text ends mid-way: inside a table row (fewer cells than the header,
+        ending in a word) or inside a long sentence."""
+        k = max((n for n, ln in enumerate(self.raw) if ln.strip()), default=None)
+        if k is None or self.rec is None:
+            return
+        last = self.raw[k].rstrip()
+        about = f"recommendation {self.rec.record.number}"
+        if not last[-1:].isalnum():
+            return
+        kas = self.rec.record.key_actions
+        if self.table is not None and "\t" in last and kas and len(last.split("\t")) < len(self.table.roles):
+            kas[-1].truncated = True
+            about = f"key action {kas[-1].number}"
+        elif "\t" in last or len(last.split()) <= 8:
+            return
+        self.findings.append(Finding("truncated", f"the document ends inside {about}", line=k + 1, about=about))
 
     # ------------------------------------------------------------------ preamble
 

@@ -216,6 +216,23 @@ EXPECTED: dict[str, dict[str, Any]] = {
             rec("2", "Share the land release data with the ministry of agriculture.", None, "Noted."),
         ],
     },
+    "response_doc/tajikistan_cut_in_row.txt": {
+        "kind": "response-document",
+        "evaluation": {"title": "Mid-term Review of the Integrated Mine Action Programme in Tajikistan"},
+        "recommendations": [
+            rec("1", "Move the victim assistance database into the national health information system.",
+                "Accepted", "the ministry has asked for the same change.", actions=[
+                    ka("1.1", "Agree the data fields with the Ministry of Health", ["TNMAC", "Ministry of Health"],
+                       "2020-03-30", "By 30 March 2020", "Completed", "Fields agreed in February"),
+                    ka("1.2", "Digitise the paper records of the 2009 and 2010 surveys", ["Project Team"], "2010",
+                       "2009 2010", "Done"),
+                    ka("1.3", "Link the two databases", ["TNMAC with sup"], "2021-09", "Q3 2021", None,
+                       truncated=True),
+                ]),
+        ],
+        "present": ["truncated"],
+        "partial": True,
+    },
     "tracker/unit_tracker.txt": {
         "kind": "mr-tracker",
         "evaluation": {"title": "Evaluation of the Mine Action Capacity Development Programme in Iraq",
