@@ -1,1 +1,1 @@
-"""Helpers the tests share: real servers on 127.0.0.1, the web app in a thread."""
+"""Helpers the tests share: seed documents and KB builders, real servers on 127.0.0.1, ``makb`` in-process."""
