@@ -205,3 +205,12 @@ def test_facts_keep_their_sentence_and_its_offsets(docs: dict[str, NewsDocument]
         for p in doc.projects:
             for role, (start, end) in p.spans.items():
                 assert text[start:end] == p.evidence[role], (name, role)
+
+
+def test_an_embassy_unknown_to_the_registry_is_minted_without_its_seat(docs: dict[str, NewsDocument]) -> None:
+    doc = docs["laos_australia_embassy_mag.txt"]
+    embassy = next(m.org for m in doc.organisations if m.org.name.startswith("Embassy"))
+    assert (embassy.name, embassy.known) == ("Embassy of Australia", False)
+    assert doc.country == "Laos", "a donor named at the start of the first sentence is not its dateline"
+    assert [(p.name, p.country) for p in doc.places if p.kind == "region"] == [("Xieng Khouang", "Laos")]
+    assert doc.agreements[0].place is None, "the province is where the work is, not where it was signed"

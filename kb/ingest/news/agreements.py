@@ -45,7 +45,8 @@ def agreements(ctx: Context, doc: NewsDocument) -> None:
         place = None
         for s in sents:
             pm = pat.SIGN_PLACE.search(s.masked)
-            if pm and pm.group("place").split()[0].lower() not in pat.STOP_WORDS:
+            if pm and pm.group("place").split()[0].lower() not in pat.STOP_WORDS and not _KIND_AFTER.match(
+                    s.masked, pm.end()):     # "... in Xieng Khouang province": where the work is, not the signing
                 place = pm.group("place")
                 break
         about = None    # only a printed project title, never the headline standing in for one
@@ -59,6 +60,9 @@ def agreements(ctx: Context, doc: NewsDocument) -> None:
 #: a country named as a party: "with (the Government of) X", "CROMAC and X", or the sentence's subject
 _PARTY_COUNTRY = re.compile(r"(?:^\s*(?:the\s+)?|\b(?:with|and)\s+(?:the\s+(?:people|government)\s+of\s+)?)$", re.I)
 _ENVOY = re.compile(r"\bAmbassador\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)\s+(?:to|in)\b")
+
+
+_KIND_AFTER = re.compile(r"\s+(?:province|district|region|governorate|oblast|county|municipality)s?\b", re.I)
 
 
 def agreement_parties(ctx: Context, s: Sentence) -> list[OrgRef]:

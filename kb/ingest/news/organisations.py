@@ -113,6 +113,21 @@ def cut_fragments(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
     return words
 
 
+_SEAT = re.compile(r"^(?P<name>.*\b(?:Embassy|Consulate|Delegation|Mission)\b.*?)\s+in\s+[A-Z].*$")
+
+
+def _dateline_end(text: str) -> int:
+    """Where the dateline of a first sentence ends ("Phnom Penh, Cambodia - The ..."), or 0 without one."""
+    m = re.match(r"[^.;:]{0,40}?\s[\u2013\u2014-]\s|[A-Z][\w'\u2019\-]*(?:\s[A-Z][\w'\u2019\-]*)*,\s", text)
+    return m.end() if m else 0
+
+
+def seat_trimmed(name: str) -> str:
+    """"Embassy of Australia in Vientiane" is the embassy; where it sits is a place, not part of its name."""
+    m = _SEAT.match(name)
+    return m.group("name") if m else name
+
+
 def part_of_named(text: str, end: int, name: str, spans: list[Span]) -> bool:
     """A unit's name followed by "of" and an organisation found already ("Demining Department of SESU")."""
     m = _OF_AFTER.match(text, end)
@@ -141,8 +156,8 @@ def ner_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
                                                                       for w in words):
             continue
         start, end = tokens[0][0], tokens[len(words) - 1][1]
-        name = text[start:end].removesuffix("'s").removesuffix("\u2019s")
-        if part_of_named(text, end, name, spans):
+        name = seat_trimmed(text[start:end].removesuffix("'s").removesuffix("\u2019s"))
+        if part_of_named(text, start + len(name), name, spans):
             continue
         ref = ctx.lookup(name) or ctx.registry.mint(name)
         out.append(Span(start, start + len(name), ref))
@@ -221,8 +236,10 @@ def find_country(ctx: Context, lines: list[Line]) -> None:
         place = ctx.places.lookup(lead.group("place")) if lead else None
         if place is not None and place.kind in ("city", "region"):
             add(place.country, 5.0, -1, text)
-        for _a, _b, name in ctx.country_matches(text[:40]):
-            add(name, 5.0, -1, text)
+        head = text[:40] if text is not first_prose else text[:_dateline_end(text)]
+        for a, _b, name in ctx.country_matches(head):
+            if not pat.DONOR_CONTEXT.search(head[:a]):
+                add(name, 5.0, -1, text)
     pub_country = ctx.registry.country_of(ctx.publisher) if ctx.publisher else None
     if pub_country:
         add(pub_country, 2.0, len(first), "")
@@ -335,6 +352,7 @@ def phrase_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
                 continue
             name = text[start:end].rstrip("'\u2019s") if text[start:end].endswith(("'s", "\u2019s")) \
                 else text[start:end]
+            name = seat_trimmed(name)
             if part_of_named(text, start + len(name), name, spans):
                 continue    # "the Demining Department of SESU": a part of SESU, named with it
             owner = next((sp for sp in spans if sp.end < start and not text[sp.end:start].strip()), None)
