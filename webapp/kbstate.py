@@ -34,6 +34,9 @@ T = TypeVar("T")
 PAGE_THREADS = 2
 #: whole-KB results being computed or waiting to be; past this, new keys are refused at once
 MAX_PENDING = 8
+#: requests that may wait for a result being computed; past this they are answered 503 at once, so
+#: waiting requests never hold every request thread of the server
+MAX_WAITERS = 4
 #: seconds the process writing a whole-KB download may take
 DOWNLOAD_TIMEOUT = 600.0
 _computing = threading.local()
@@ -46,19 +49,24 @@ class Derived:
     once on one of ``PAGE_THREADS`` threads, however many requests ask for it; a
     request waits ``timeout`` seconds at most and is then answered ``Busy`` (503,
     Retry-After) while the computation goes on into the cache for the next try.
+    At most ``max_waiters`` requests wait at once (the others are answered ``Busy``
+    at once), so the server's request threads stay free for other pages.
     Web writes call ``invalidate``.  An embedded store changes only through this
     app (the server holds it); a remote endpoint can change behind our back, so
     there an entry also expires after ``ttl`` seconds.
     """
 
-    def __init__(self, ttl: float | None, size: int = 32, timeout: float | None = None) -> None:
+    def __init__(self, ttl: float | None, size: int = 16, timeout: float | None = None,
+                 max_waiters: int | None = None) -> None:
         self.ttl = ttl
         self.size = size
         self.timeout = timeout
+        self.max_waiters = max_waiters
         self._lock = threading.Lock()
         self._generation = 0
         self._entries: dict[Hashable, tuple[int, float, Any]] = {}
         self._pending: dict[tuple[int, Hashable], Future[Any]] = {}
+        self._waiters = 0
         self._pool: ThreadPoolExecutor | None = None
 
     def invalidate(self) -> None:
@@ -93,11 +101,17 @@ class Derived:
                     self._pool = ThreadPoolExecutor(PAGE_THREADS, thread_name_prefix="makb-page")
                 future = self._pool.submit(self._compute, slot, compute)
                 self._pending[slot] = future
+            if self.max_waiters is not None and self._waiters >= self.max_waiters and not future.done():
+                raise Busy(f"{self._waiters} requests are waiting for whole-KB pages; try again in {RETRY_AFTER} s")
+            self._waiters += 1
         try:
             return cast(T, future.result(timeout=self.timeout))
         except FutureTimeout:
             raise Busy(f"this page is still being computed (over {self.timeout:g} s); "
                        f"try again in {RETRY_AFTER} s") from None
+        finally:
+            with self._lock:
+                self._waiters -= 1
 
     def _compute(self, slot: tuple[int, Hashable], compute: Callable[[], T]) -> T:
         generation, key = slot
@@ -274,7 +288,8 @@ def init_app(app: Flask) -> None:
     timeout = float(settings.get("MAKB_PAGE_TIMEOUT") or 0) or None
     state = KBState(settings=settings, store=store,
                     registry=load_registry(settings["MAKB_REGISTRY"], settings["MAKB_BASE_IRI"]),
-                    derived=Derived(ttl=REMOTE_TTL if store.kind == "remote" else None, timeout=timeout))
+                    derived=Derived(ttl=REMOTE_TTL if store.kind == "remote" else None, timeout=timeout,
+                                    max_waiters=MAX_WAITERS))
     state.downloads = _downloads(app, state)
     app.extensions["makb"] = state
     atexit.register(state.close)

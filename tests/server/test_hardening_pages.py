@@ -15,7 +15,7 @@ from kb.sparql.executors import InThreadExecutor
 from kb.sparql.worker import Dataset, names_dataset
 from kb.store import OxigraphStore
 from kb.store.results import SelectResult
-from webapp.kbstate import MAX_PENDING, Derived, Downloads, disk_full
+from webapp.kbstate import MAX_PENDING, MAX_WAITERS, Derived, Downloads, disk_full
 
 
 def test_a_slow_page_answers_busy_then_comes_from_the_cache() -> None:
@@ -173,3 +173,26 @@ def test_health_says_degraded_not_failing_when_every_worker_is_busy(tmp_path: Pa
         assert health(pool, OxigraphStore())["status"] == "ok"
     finally:
         pool.close()
+
+
+def test_only_a_few_requests_wait_for_pages_at_once() -> None:
+    cache = Derived(ttl=None, timeout=10, max_waiters=MAX_WAITERS)
+    release = threading.Event()
+    got: list[object] = []
+    waiting = [threading.Thread(target=lambda: got.append(cache.get("k", lambda: release.wait(10) and "page")))
+               for _ in range(MAX_WAITERS)]
+    for t in waiting:
+        t.start()
+    deadline = time.monotonic() + 10
+    while cache._waiters < MAX_WAITERS:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    started = time.monotonic()
+    with pytest.raises(Busy, match=f"{MAX_WAITERS} requests are waiting"):
+        cache.get("k", lambda: "never")
+    assert time.monotonic() - started < 5        # refused at once, not after the 10 s deadline
+    release.set()
+    for t in waiting:
+        t.join(10)
+    assert got == ["page"] * MAX_WAITERS
+    assert cache.get("k", lambda: "never") == "page"      # a computed page is served whoever waits
