@@ -214,3 +214,13 @@ def test_an_embassy_unknown_to_the_registry_is_minted_without_its_seat(docs: dic
     assert doc.country == "Laos", "a donor named at the start of the first sentence is not its dateline"
     assert [(p.name, p.country) for p in doc.places if p.kind == "region"] == [("Xieng Khouang", "Laos")]
     assert doc.agreements[0].place is None, "the province is where the work is, not where it was signed"
+
+
+def test_a_local_ngo_defined_by_its_acronym_and_a_family_name_in_capitals(docs: dict[str, NewsDocument]) -> None:
+    doc = docs["srilanka_japan_embassy_local_ngo.txt"]
+    ngo = next(m.org for m in doc.organisations if not m.org.known)
+    assert (ngo.name, ngo.acronym) == ("Northern Land Release Society", "NLRS")
+    people = {p.name: p for p in doc.people}
+    assert people["SUZUKI Kenta"].role == "Ambassador of Japan"
+    assert doc.projects[0].title == "Safe Villages in Mullaitivu", "a title in single quotes"
+    assert [slug(p) for p in doc.agreements[0].parties] == ["embassy-of-japan", "northern-land-release-society"]

@@ -59,7 +59,8 @@ def agreements(ctx: Context, doc: NewsDocument) -> None:
 
 #: a country named as a party: "with (the Government of) X", "CROMAC and X", or the sentence's subject
 _PARTY_COUNTRY = re.compile(r"(?:^\s*(?:the\s+)?|\b(?:with|and)\s+(?:the\s+(?:people|government)\s+of\s+)?)$", re.I)
-_ENVOY = re.compile(r"\bAmbassador\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)\s+(?:to|in)\b")
+_ENVOY = re.compile(r"\bAmbassador\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)"
+                    r"(?:\s+(?:to|in)\b|,)")
 
 
 _KIND_AFTER = re.compile(r"\s+(?:province|district|region|governorate|oblast|county|municipality)s?\b", re.I)

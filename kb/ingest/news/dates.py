@@ -10,7 +10,7 @@ from kb.ingest.news.lexicon import words
 
 # --------------------------------------------------------------------------- sentences
 
-_ABBREVIATIONS = words("sentence_abbreviations")
+ABBREVIATIONS = words("sentence_abbreviations")
 _BREAK = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 
 
@@ -22,7 +22,7 @@ def split_sentences(line: str) -> list[tuple[int, int]]:
         if line[m.start()] == ".":
             before = re.search(r"([\w.]+)$", line[max(start, m.start() - 12):m.start()])
             token = before.group(1).lower() if before else ""
-            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+            if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
                 continue
         spans.append((start, m.start(1)))
         start = m.end()

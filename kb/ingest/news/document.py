@@ -165,13 +165,14 @@ class Context:
             if rx is None:
                 continue
             for m in rx.finditer(s.masked, pos):
-                if not s.inside(m.start()):
+                if not s.inside(m.start()) and not _abbreviation_dot(s.masked, m):
                     end = min(end, m.start())
                     break
         return [sp for sp in s.spans if pos <= sp.start < end and pat.LIST_FOLLOW.match(s.masked, sp.end)]
 
     def countries_after(self, s: Sentence, pos: int) -> list[tuple[int, OrgRef]]:
-        end = next((m.start() for m in pat.SEG_END.finditer(s.masked, pos) if not s.inside(m.start())), len(s.masked))
+        end = next((m.start() for m in pat.SEG_END.finditer(s.masked, pos)
+                    if not s.inside(m.start()) and not _abbreviation_dot(s.masked, m)), len(s.masked))
         return [(a, self.government(name)) for a, _b, name in s.countries if pos <= a < end]
 
     def subject(self, s: Sentence, verb: int) -> list[tuple[int, OrgRef]]:
@@ -253,6 +254,18 @@ def build_sentences(lines: list[Line]) -> list[Sentence]:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def _abbreviation_dot(text: str, m: re.Match[str]) -> bool:
+    """The full stop of "Mr.", "H.E." or an initial, which ends no clause."""
+    if m.group(0) != ".":
+        return False
+    before = _WORD_BEFORE.search(text[max(0, m.start() - 12):m.start()])
+    token = before.group(1).lower() if before else ""
+    return token in dates.ABBREVIATIONS or (len(token) == 1 and token.isalpha())
 
 
 def squash(name: str) -> str:

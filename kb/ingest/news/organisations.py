@@ -164,6 +164,16 @@ def ner_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
     return out
 
 
+def _named_by_ner(s: Sentence, before: int, full: str, acr: str) -> bool:
+    """A name without an organisation word defines an acronym when its initials spell it and the
+    statistical recogniser reads it as an organisation ("Delvon Assistance for Social Harmony (DASH)")."""
+    initials = "".join(w[0] for w in full.split() if w[0].isupper())
+    if initials != re.sub(r"[^A-Z]", "", acr) or any(w.lower() in pat.NOT_ORG_WORDS for w in full.split()):
+        return False
+    start = before - len(full) - 2
+    return any(e.start <= start + 2 < e.end or start <= e.start < before for e in s.ents("ORG") if not e.ent_id)
+
+
 def find_aliases(ctx: Context) -> None:
     """Acronyms a release defines: "Lebanon Mine Action Centre (LMAC)"."""
     for s in ctx.prose():
@@ -173,7 +183,9 @@ def find_aliases(ctx: Context) -> None:
             if sum(c.isupper() for c in acr) < 2:
                 continue
             full = pat.trim_to_acronym(run.group(0).split(), acr) if run else ""
-            if not full or not pat.org_like(full) or registry_name(ctx, full):
+            if not full or registry_name(ctx, full):
+                continue
+            if not pat.org_like(full) and not _named_by_ner(s, m.start(), full, acr):
                 continue
             known = ctx.registry.lookup(acr)
             country = next((c for c in ctx.gaz.countries if re.search(rf"\b{re.escape(c)}\b", full)), None)
@@ -234,7 +246,7 @@ def find_country(ctx: Context, lines: list[Line]) -> None:
     for text in [*datelines, first_prose]:
         lead = DATELINE.match(text)
         place = ctx.places.lookup(lead.group("place")) if lead else None
-        if place is not None and place.kind in ("city", "region"):
+        if place is not None and place.kind in ("city", "region", "district"):
             add(place.country, 5.0, -1, text)
         head = text[:40] if text is not first_prose else text[:_dateline_end(text)]
         for a, _b, name in ctx.country_matches(head):

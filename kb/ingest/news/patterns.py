@@ -120,7 +120,7 @@ _PNAME = (r"[A-Z][a-z\u00c0-\u024f'\u2019]+(?:-[A-Z]?[a-z\u00c0-\u024f'\u2019]+)
 _PLIST = rf"(?P<list>{_PNAME}(?:,\s+{_PNAME}){{0,15}}(?:,?\s+and\s+{_PNAME})?)"
 _PLACES_BEFORE_KIND = re.compile(rf"(?<![\w\-]){_PLIST}\s+{_KIND}(?![\w-])")
 _PLACES_AFTER_KIND = re.compile(rf"\b{_KIND}\s+of\s+{_PLIST}")
-_PLACE_STOP = words("place_stop_words")
+PLACE_STOP = words("place_stop_words")
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def find_places(text: str) -> list[PlaceHit]:
                 continue    # "districts of Ninewa governorate": Ninewa is the governorate
             for pm in re.finditer(_PNAME, m.group("list")):
                 name = pm.group(0)
-                if name.split()[0].lower() in _PLACE_STOP or name.lower() in _PLACE_STOP:
+                if name.split()[0].lower() in PLACE_STOP or name.lower() in PLACE_STOP:
                     continue
                 hits.append(PlaceHit(name, kind, base + pm.start(), base + pm.end()))
     hits.sort(key=lambda h: h.start)

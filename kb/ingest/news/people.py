@@ -20,6 +20,9 @@ _HONORIFICS = re.compile(r"^(?:(?:H\.\s?E\.?|Mr\.?|Ms\.?|Mrs\.?|Miss|Dr\.?|Prof\
                          r"|Ambassador|Minister|Madam|Mister)\s+)+")
 _NAME_WORD = re.compile(rf"{pat.NAME_TOKEN}|[A-Z]\.|(?:van|von|de|der|den|da|di|du|la|le|bin|ibn|al|el)")
 #: ", the " (and a lower-case rank word) between a name and its post: "Mr. Y, the first Secretary of ..."
+#: ranks printed before a name that are not the post held ("Brigadier General Ziad Nasr, Director of LMAC")
+_MILITARY = frozenset({"brigadier", "general", "colonel", "major", "lieutenant", "captain", "admiral", "marshal",
+                       "commander", "lt", "col", "gen", "brig"})
 _AFTER_NAME = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?(?:(?P<rank>first|second|third|acting|deputy|former|senior|interim"
                          r"|chief|executive)\s+)?")
 
@@ -127,7 +130,10 @@ def persons_in(ctx: Context, s: Sentence) -> list[PersonRef]:
         name_units = name_part(ctx, s, tail_units)
         if role_idx and name_units and len(name_units) == len(tail_units) and ends_clause:
             # "Brigadier General Ziad Nasr, Director of LMAC": the post after the name is the one held
-            after_role = comma_gap and nxt is not None and has_role(ctx, s, (nxt[0], nxt[1]))
+            title_units = units[:role_idx[-1] + 1]
+            rank_only = all(sp is None and s.text[x:y].lower() in _MILITARY
+                            for x, y, sp in trim_stop(ctx, s, title_units))
+            after_role = rank_only and comma_gap and nxt is not None and has_role(ctx, s, (nxt[0], nxt[1]))
             add(name_units[0][0], name_units[-1][1], " ".join(s.text[x:y] for x, y, _sp in name_units),
                 (nxt[0], nxt[1]) if after_role and nxt else (a, units[role_idx[-1]][1]))
     return [p for _a, _b, p in sorted(found, key=lambda t: t[0])]
@@ -240,6 +246,11 @@ def role_of(ctx: Context, s: Sentence, span: tuple[int, int]) -> tuple[str | Non
         role_text = None
     return role_text, org
 
+def _family_name(ctx: Context, word: str) -> bool:
+    """A family name printed in capitals ("Mr. MIZUKOSHI Hideaki"), not an acronym the registry knows."""
+    return word.isupper() and word.isalpha() and len(word) >= 3 and ctx.registry.lookup(word) is None
+
+
 def entity_persons(ctx: Context, s: Sentence) -> list[PersonRef]:
     """PERSON entities of the sentence that read as names, with the post printed after (", Chairman of the
     Board of X") or before ("Deputy Director X") them."""
@@ -253,11 +264,16 @@ def entity_persons(ctx: Context, s: Sentence) -> list[PersonRef]:
         start = e.start + (m.end() if m else 0)
         name = s.text[start:e.end].removesuffix("'s").removesuffix("\u2019s").strip(" ,")
         words = name.split()
-        if not 2 <= len(words) <= 5 or not all(_NAME_WORD.fullmatch(w) for w in words) \
+        if not 2 <= len(words) <= 5 or not all(_NAME_WORD.fullmatch(w) or _family_name(ctx, w) for w in words) \
+                or not any(_NAME_WORD.fullmatch(w) for w in words) \
                 or any(w.lower() in pat.NOT_NAME_WORDS for w in words) or ctx.places.lookup(name) is not None:
             continue
         role_span, rank = None, None
-        after = _AFTER_NAME.match(s.text, start + len(name))
+        # "KOICA President Lee Mikyung": the post printed right before the name, in the same run
+        run = next((r for r in sentence_runs(ctx, s) if r[0] < start <= r[1]), None)
+        if run and has_role(ctx, s, (run[0], start)):
+            role_span = (run[0], len(s.text[:start].rstrip()))
+        after = _AFTER_NAME.match(s.text, start + len(name)) if role_span is None else None
         if after:
             nxt = next((r for r in sentence_runs(ctx, s) if r[0] == after.end()), None)
             if nxt and has_role(ctx, s, (nxt[0], nxt[1])):

@@ -80,7 +80,10 @@ def places(ctx: Context, doc: NewsDocument) -> None:
             doc.places.append(rec)
             activity.append(rec)
         for e in s.ents("GPE", "LOC"):
-            name = _KIND_WORD.sub("", re.sub(r"^the\s+", "", e.text, flags=re.I))
+            printed = re.sub(r"^the\s+", "", e.text, flags=re.I)
+            name = _KIND_WORD.sub("", printed)
+            if name.split()[0].lower() in pat.PLACE_STOP:
+                name = printed      # "Northern Province" is a name, "Northern" alone is not
             if s.inside(e.start) or any(a < e.end and e.start < b for a, b in found) or ctx.registry.country(name):
                 continue
             place = ctx.places.lookup(name, ctx.country)

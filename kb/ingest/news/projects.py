@@ -24,7 +24,7 @@ def find_titles(ctx: Context) -> None:
     for s in ctx.prose():
         masked = s.text
         for m in pat.QUOTED.finditer(s.text):
-            q = m.group(1).strip()
+            q = (m.group(1) or m.group(2) or "").strip()
             if not pat.title_case(q):
                 continue
             before, after = s.text[max(0, m.start() - 40):m.start()].lower(), s.text[m.end():m.end() + 30].lower()
@@ -118,7 +118,7 @@ def find_funders(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -> lis
     return out
 
 
-_TO = re.compile(r"\s+to\s+(?:the\s+)?")
+_TO = re.compile(r"\s*(?:\([^()]{0,60}\))?\s+to\s+(?:the\s+)?")
 
 
 def find_implementers(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -> tuple[list[OrgRef], list[OrgRef]]:
