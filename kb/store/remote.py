@@ -46,8 +46,9 @@ URL_SETTINGS = {
 
 _PROLOGUE = re.compile(r"\A(?:\s+|#[^\n]*\n|(?:PREFIX\s+[^\s:]*:\s*<[^>]*>)|(?:BASE\s*<[^>]*>))*", re.IGNORECASE)
 _TOP_ORDER = re.compile(r"\bORDER\s+BY\b[^}]*\Z", re.IGNORECASE)
-#: how servers say a request is over their size limit (Virtuoso: SR578, "longer than 10Mb")
-_TOO_LARGE = re.compile(r"too large|longer than \d+ ?Mb", re.IGNORECASE)
+#: how servers say a request is over their size limit (Virtuoso: SR578 and "longer than 10Mb" over 10 MB,
+#: SP030 "memory exhausted" when its parser meets some thousands of triples in one block)
+_TOO_LARGE = re.compile(r"too large|longer than \d+ ?Mb|SP030.*memory exhausted", re.IGNORECASE)
 _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _BNODE_LABEL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 
@@ -156,10 +157,11 @@ class RemoteStore(Store):
                     raise ConfigError(f"{where} refused a write ({exc.code}: {body}): allow updates there "
                                       "(Virtuoso: GRANT SPARQL_UPDATE TO \"SPARQL\") or set "
                                       f"{URL_SETTINGS[role]}") from None
-                if role != "query" and (exc.code == 413 or _TOO_LARGE.search(body)):
-                    size = len(data or b"") / 1e6
-                    raise ConfigError(f"{where} refused a request of {size:.1f} MB as too large ({body}): "
-                                      "write smaller batches (MAKB_BATCH_TRIPLES, e.g. 20000 for Virtuoso)") from None
+                if data is not None and role != "query" and (exc.code == 413 or _TOO_LARGE.search(body)):
+                    if role == "update":
+                        raise _TooLarge(body) from None   # update() splits it where it can
+                    raise StoreError(f"{where} refused a request of {len(data) / 1e6:.1f} MB as too large ({body}): "
+                                     "write smaller batches (MAKB_BATCH_TRIPLES)") from None
                 if exc.code < 500:
                     raise QueryError(f"{where} answered {exc.code}: {body}") from None
                 last = StoreError(f"{where} answered {exc.code}: {body}")
@@ -282,8 +284,29 @@ class RemoteStore(Store):
 
     def update(self, sparql: str) -> None:
         self._check_once()
-        self._request(self.update_url, sparql.encode("utf-8"),
-                      {"Content-Type": "application/sparql-update; charset=utf-8"}, "POST", "update")
+        self._update(sparql)
+
+    def _update(self, sparql: str) -> None:
+        """Send one update; an ``INSERT DATA`` over the server's size limit (Virtuoso takes 10 MB, and some
+        thousands of triples in one block) is sent in halves: by graph, each graph's block whole in one request,
+        and a single graph's triples in halves."""
+        data = sparql.encode("utf-8")
+        try:
+            self._request(self.update_url, data, {"Content-Type": "application/sparql-update; charset=utf-8"},
+                          "POST", "update")
+        except _TooLarge as exc:
+            blocks = _graph_blocks(sparql)
+            if len(blocks) == 1:   # one graph: its triples in halves (INSERT DATA only adds)
+                head, _, rest = blocks[0].partition("\n")
+                lines = rest.rstrip().removesuffix("}").splitlines(keepends=True)
+                blocks = [f"{head}\n{''.join(part)}}}\n" for part in (lines[: len(lines) // 2],
+                                                                     lines[len(lines) // 2:]) if part]
+            if len(blocks) < 2:
+                raise StoreError(f"{self.update_url} refused an update of {len(data) / 1e6:.1f} MB as too large "
+                                 f"({_one_line(str(exc))}): write smaller batches (MAKB_BATCH_TRIPLES)") from None
+            half = len(blocks) // 2
+            for part in (blocks[:half], blocks[half:]):
+                self._update("INSERT DATA {\n" + "".join(part) + "}")
 
     def _graph_url(self, graph: str) -> str:
         assert self.gsp_url is not None
@@ -375,6 +398,27 @@ class RemoteStore(Store):
         for g in graphs:
             seen.update(dict.fromkeys(self.graph_triples(g, counts[g])))
         return ox.serialize(list(seen), format=rdf_format) or b""
+
+
+class _TooLarge(Exception):
+    """An update over the server's request size limit (internal: ``update`` splits it or says so)."""
+
+
+_INSERT_DATA = re.compile(r"\A\s*INSERT\s+DATA\s*\{\s*(GRAPH\s*<.*)\}\s*\Z", re.IGNORECASE | re.DOTALL)
+_GRAPH_START = re.compile(r"^GRAPH\s*<", re.MULTILINE)
+
+
+def _graph_blocks(sparql: str) -> list[str]:
+    """The ``GRAPH <g> { ... }`` blocks of an ``INSERT DATA`` of N-Triples lines, one a line, as written by
+    the build (each block starts a line: no N-Triples line does); [] for any other update."""
+    found = _INSERT_DATA.match(sparql)
+    if not found:
+        return []
+    body = found.group(1)
+    starts = [m.start() for m in _GRAPH_START.finditer(body)]
+    if not starts or starts[0] != 0:
+        return []
+    return [body[a:b].rstrip() + "\n" for a, b in zip(starts, [*starts[1:], len(body)], strict=True)]
 
 
 def _node(t: Term | None) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -29,7 +29,7 @@ from cli.main import main
 from kb import queries
 from kb.analysis import partner_graph, scorecard
 from kb.analysis.scorecard import SCORECARD_BY
-from kb.errors import ConfigError
+from kb.errors import ConfigError, StoreError
 from kb.namespaces import DEFAULT_BASE, PREFIXES
 from kb.sparql.check import with_prefixes
 from kb.stats import stats
@@ -262,13 +262,28 @@ def test_virtuoso_wrong_graph_store_url_is_a_configuration_error(virtuoso: Remot
     assert err.count("\n") == 1 and "MAKB_GSP_ENDPOINT" in err and "unreachable" not in err
 
 
-def test_virtuoso_request_over_its_size_limit_is_a_configuration_error(virtuoso: RemoteStore) -> None:
-    graph = f"{DEFAULT_BASE}graph/test-too-large"
-    lines = "".join(f'<{graph}#s{i}> <{DEFAULT_BASE}p> "{"x" * 200}" .\n' for i in range(50_000))
-    with pytest.raises(ConfigError, match="MAKB_BATCH_TRIPLES") as exc:
-        virtuoso.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}}} }}")   # about 13 MB: Virtuoso takes 10
-    assert "\n" not in exc.value.message
-    assert not virtuoso.has_graph(graph)
+def test_virtuoso_update_over_its_size_limit_is_split_by_graph(virtuoso: RemoteStore) -> None:
+    graphs = [f"{DEFAULT_BASE}graph/test-large-{i}" for i in range(5)]
+
+    def block(graph: str, n: int, size: int) -> str:
+        return f"GRAPH <{graph}> {{\n" + "".join(f'<{graph}#s{i}> <{DEFAULT_BASE}p> "{"x" * size}" .\n'
+                                                  for i in range(n)) + "}\n"
+
+    try:   # about 12 MB in three graphs (Virtuoso takes 10 MB a request): sent in parts, each graph whole
+        virtuoso.update("INSERT DATA {\n" + "".join(block(g, 2_000, 2_000) for g in graphs[:3]) + "}")
+        counts = virtuoso.graph_counts()
+        assert [counts.get(g) for g in graphs[:3]] == [2_000] * 3
+        # one graph over the limit: its triples in halves
+        virtuoso.update("INSERT DATA {\n" + block(graphs[3], 2_000, 6_000) + "}")
+        assert virtuoso.graph_counts().get(graphs[3]) == 2_000
+        # one triple over the limit cannot be split: a one-line error naming the setting, nothing written
+        with pytest.raises(StoreError, match="MAKB_BATCH_TRIPLES") as exc:
+            virtuoso.update("INSERT DATA {\n" + block(graphs[4], 1, 11_000_000) + "}")
+        assert "\n" not in exc.value.message
+        assert not virtuoso.has_graph(graphs[4])
+    finally:
+        for g in graphs:
+            virtuoso.drop_graph(g)
 
 
 # ------------------------------------------------------------------------------------ union default graph
