@@ -22,7 +22,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, request
 
-from kb.build import prepare_upload, store_upload
+from kb.build import delete_document, prepare_upload, store_upload
 from kb.errors import (
     ConfigError,
     Forbidden,
@@ -172,9 +172,8 @@ def graph_store() -> tuple[Response, int]:
     authorise()
     graph = _graph_param()
     if request.method == "DELETE":
-        with writing():
-            existed = kb().store.has_graph(graph)
-            kb().store.drop_graph(graph)
+        with writing():   # a document graph goes with what only it supported among the shared entities
+            existed = delete_document(kb().store, graph, kb().registry.base)
         return jsonify({"graph": graph, "deleted": existed}), 200 if existed else 404
     triples = _parse_body(graph)        # parsed completely before anything is stored
     with writing():

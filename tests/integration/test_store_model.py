@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from bench.corpus.generate import generate
 from cli.main import main as makb
@@ -312,3 +313,16 @@ def test_a_read_command_on_no_store_says_so(tmp_path: Path, runner: Makb) -> Non
     status, _, err = runner("stats", store=tmp_path / "nowhere")
     assert status != 0 and "no store at" in err
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_deleting_a_document_through_the_graph_store_releases_its_entities(
+        seed_store_copy: Path, make_app: Callable[..., Flask]) -> None:
+    app = make_app(seed_store_copy, MAKB_WRITE_TOKEN="t0ken", MAKB_QUERY_WORKERS=1)
+    client = app.test_client()
+    store = app.extensions["makb"].store
+    news = next(g for g in store.graphs() if "/graph/news/" in g)
+    assert any("/project/" in e for e in _entities(store))
+    resp = client.delete("/store", query_string={"graph": news}, headers={"Authorization": "Bearer t0ken"})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert not any("/project/" in e or "/partnership/" in e for e in _entities(store))
+    assert_consistent(store)
