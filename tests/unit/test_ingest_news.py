@@ -427,8 +427,10 @@ def test_cambodia_quoted_title_with_phase_and_partners_together_with(reg: Regist
         (20, "square kilometres", False), (100000, "people", True), (40, "villages", False)]
     people = {p.name: p for p in doc.people}
     assert people["Hidehisa Horinouchi"].role == "Ambassador of Japan to Cambodia"
-    assert people["Setsuko Yamazaki"].organisation is not None
-    assert people["Setsuko Yamazaki"].organisation.iri == BASE + "org/undp"
+    yamazaki = people["Setsuko Yamazaki"]
+    assert yamazaki.role == "Country Director", "'in Cambodia' places the post in the country office"
+    assert yamazaki.organisation is not None
+    assert yamazaki.organisation.iri == BASE + "org/undp-cambodia-country-office"
     sophea = people["Sophea Chan"]
     assert (sophea.role, sophea.email) == ("Communications Officer", "sophea.chan@undp.org")
     assert sophea.organisation is not None and sophea.organisation.iri == BASE + "org/undp-cambodia-country-office"

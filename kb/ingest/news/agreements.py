@@ -63,7 +63,8 @@ _ENVOY = re.compile(r"\bAmbassador\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w\-]*(?:
                     r"(?:\s+(?:to|in)\b|,)")
 
 
-_KIND_AFTER = re.compile(r"\s+(?:province|district|region|governorate|oblast|county|municipality)s?\b", re.I)
+_KIND_AFTER = re.compile(r"(?:,\s*[A-Z][\w'\-]*(?:\s[A-Z][\w'\-]*)?)*(?:,?\s+and\s+[A-Z][\w'\-]*(?:\s[A-Z][\w'\-]*)?)?"
+                         r"\s+(?:province|district|region|governorate|oblast|county|municipalit(?:y|ie))s?\b", re.I)
 
 
 def agreement_parties(ctx: Context, s: Sentence) -> list[OrgRef]:

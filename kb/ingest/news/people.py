@@ -14,7 +14,9 @@ import re
 
 from kb.ingest.news import patterns as pat
 from kb.ingest.news.document import Context, Sentence, Span
+from kb.ingest.news.organisations import OFFICE_OWNERS
 from kb.model import NewsDocument, OrgRef, PersonRef
+from kb.registry.resolver import mint_country_office
 
 _HONORIFICS = re.compile(r"^(?:(?:H\.\s?E\.?|Mr\.?|Ms\.?|Mrs\.?|Miss|Dr\.?|Prof\.?|Mme\.?|Sir|His|Her|Excellency"
                          r"|Ambassador|Minister|Madam|Mister)\s+)+")
@@ -23,6 +25,7 @@ _NAME_WORD = re.compile(rf"{pat.NAME_TOKEN}|[A-Z]\.|(?:van|von|de|der|den|da|di|
 #: ranks printed before a name that are not the post held ("Brigadier General Ziad Nasr, Director of LMAC")
 _MILITARY = frozenset({"brigadier", "general", "colonel", "major", "lieutenant", "captain", "admiral", "marshal",
                        "commander", "lt", "col", "gen", "brig"})
+_IN_COUNTRY = re.compile(r"\s+(?:in|for)\s+(?:the\s+)?(?P<c>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)$")
 _AFTER_NAME = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?(?:(?P<rank>first|second|third|acting|deputy|former|senior|interim"
                          r"|chief|executive)\s+)?")
 
@@ -244,7 +247,15 @@ def role_of(ctx: Context, s: Sentence, span: tuple[int, int]) -> tuple[str | Non
     role_text = " ".join(words) or None
     if role_text and not any(w.lower() in pat.ROLE_WORDS for w in re.findall(r"[\w\-]+", role_text)):
         role_text = None
+    place = _IN_COUNTRY.search(role_text) if role_text and org is not None else None
+    country = ctx.registry.country(place.group("c")) if place else None
+    if place and country and org is not None and not org.parent and org.org_type in OFFICE_OWNERS:
+        # "UNDP Resident Representative in Ukraine": the post is in the agency's office there
+        role_text = role_text[:place.start()] if role_text else role_text
+        short = org.acronym or org.label
+        org = ctx.lookup(f"{short} {country}") or mint_country_office(ctx.registry, short, country)
     return role_text, org
+
 
 def _family_name(ctx: Context, word: str) -> bool:
     """A family name printed in capitals ("Mr. MIZUKOSHI Hideaki"), not an acronym the registry knows."""
@@ -264,6 +275,8 @@ def entity_persons(ctx: Context, s: Sentence) -> list[PersonRef]:
         start = e.start + (m.end() if m else 0)
         name = s.text[start:e.end].removesuffix("'s").removesuffix("\u2019s").strip(" ,")
         words = name.split()
+        if name in ctx.state.get("place_names", ()):
+            continue    # "Sinjar and Tal Afar districts": a place the recogniser took for a person
         if not 2 <= len(words) <= 5 or not all(_NAME_WORD.fullmatch(w) or _family_name(ctx, w) for w in words) \
                 or not any(_NAME_WORD.fullmatch(w) for w in words) \
                 or any(w.lower() in pat.NOT_NAME_WORDS for w in words) or ctx.places.lookup(name) is not None:

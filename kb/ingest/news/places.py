@@ -114,3 +114,4 @@ def places(ctx: Context, doc: NewsDocument) -> None:
             doc.places.insert(0, PlaceRecord(ctx.country, "country", None, ctx.country_evidence,
                                              *ctx.span_of(ctx.country_evidence)))
     ctx.state["activity_places"] = activity
+    ctx.state["place_names"] = {p.name for p in doc.places}

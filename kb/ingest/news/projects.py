@@ -76,6 +76,10 @@ def project(ctx: Context, doc: NewsDocument) -> None:
         ev["places"] = places[0].evidence or ""
     if not (title or funders or implementers or consortium or budget or phase):
         return
+    if not implementers and (title or funders or budget) and ctx.state.get("doers"):
+        # "HI and UNICEF have started a campaign ...": who does the work of a project the release reports
+        implementers = ctx.state["doers"]
+        ev["implementers"] = ctx.state["doers_evidence"]
     if not title:
         title = doc.title
         ev["title"] = doc.title
@@ -118,12 +122,15 @@ def find_funders(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -> lis
     return out
 
 
+#: organisation types that implement (not donors or governments)
+_DOERS = ("ngo", "un-agency", "national-authority", "intergovernmental", "unit")
 _TO = re.compile(r"\s*(?:\([^()]{0,60}\))?\s+to\s+(?:the\s+)?")
 
 
 def find_implementers(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -> tuple[list[OrgRef], list[OrgRef]]:
     impl: list[tuple[int, int, OrgRef]] = []
     cons: list[tuple[int, int, OrgRef]] = []
+    doers: list[tuple[int, int, OrgRef]] = []
     for si, s in enumerate(prose):
         for cue in pat.IMPLEMENT_CUES:
             for m in cue.finditer(s.masked):
@@ -144,12 +151,18 @@ def find_implementers(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -
                 if sp.start == to.end() and sp.ref.org_type in ("ngo", "unit", "national-authority"):  # type: ignore[union-attr]
                     impl.append((si, sp.start, sp.ref))
                     ev.setdefault("implementers", s.text)
+        for m in pat.ACTIVITY_VERB.finditer(s.masked):
+            found = [(si, pos, ref) for pos, ref in ctx.subject(s, m.start()) if ref.org_type in _DOERS]
+            if found:
+                doers.extend(found)
+                ctx.state.setdefault("doers_evidence", s.text)
         for m in pat.CONSORTIUM_LEAD.finditer(s.masked):
             lead = ctx.orgs_after(s, m.end())[:1]
             for sp in lead:
                 impl.append((si, sp.start, sp.ref))
                 ev.setdefault("implementers", s.text)
     implementers = unique_refs(impl)
+    ctx.state["doers"] = unique_refs(doers)
     lead_iris = {r.iri for r in implementers}
     consortium = [r for r in unique_refs(cons) if r.iri not in lead_iris]
     return implementers, consortium
