@@ -22,7 +22,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench.corpus.generate import GENERATOR_VERSION, default_corpus_dir, generate, load_manifest
+from bench.corpus.generate import corpus_for, load_manifest
 from bench.run import report
 from bench.run.measure import machine, percentile
 from bench.run.phases import MB, Run, analyses, build, canned_texts, is_grouped, pipeline, queries_in_process
@@ -31,20 +31,6 @@ from bench.run.web import web_phase
 from bench.run.worker import run_tasks
 
 BENCH_DIR = Path(__file__).resolve().parent
-
-
-def corpus_for(evaluations: int, seed: int, corpus_dir: Path | None) -> Path:
-    """The corpus directory for (N, seed): reused when its manifest matches, else generated."""
-    out = corpus_dir or default_corpus_dir(evaluations, seed)
-    try:
-        m = load_manifest(out)
-        if m.get("generator") == GENERATOR_VERSION and m["evaluations"] == evaluations and m["seed"] == seed \
-                and len(list((out / "documents").glob("*.txt"))) == m["documents"]:
-            return out
-    except (OSError, ValueError, KeyError):
-        pass
-    generate(evaluations, seed, out)
-    return out
 
 
 #: most seconds one canned query may take on rdflib (the speed-up is then a lower bound)

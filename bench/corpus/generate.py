@@ -369,6 +369,21 @@ def load_manifest(out: str | Path) -> dict[str, Any]:
     return json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
 
 
+def corpus_for(evaluations: int, seed: int, corpus_dir: Path | None = None) -> Path:
+    """The corpus directory for (N, seed): reused when its manifest matches, else generated
+    (``corpus_dir``, by default ``default_corpus_dir``)."""
+    out = corpus_dir or default_corpus_dir(evaluations, seed)
+    try:
+        m = load_manifest(out)
+        if m.get("generator") == GENERATOR_VERSION and m["evaluations"] == evaluations and m["seed"] == seed \
+                and len(list((out / "documents").glob("*.txt"))) == m["documents"]:
+            return out
+    except (OSError, ValueError, KeyError):
+        pass
+    generate(evaluations, seed, out)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.corpus.generate", description=__doc__.split("\n\n")[0])
     parser.add_argument("--evaluations", "-n", type=int, default=100, help="number of evaluations (default 100)")

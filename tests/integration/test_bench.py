@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.corpus.generate import EVALUATIONS_PER_NEWS, generate, load_manifest
+from bench.corpus.generate import EVALUATIONS_PER_NEWS, corpus_for, generate, load_manifest
 from bench.run import report
 from bench.run.measure import percentile, repeat
 from kb import ingest
@@ -65,6 +65,16 @@ def test_regenerating_into_the_same_directory_replaces_the_documents(tmp_path: P
     generate(10, 1, tmp_path)
     manifest = load_manifest(tmp_path)
     assert len(list((tmp_path / "documents").glob("*.txt"))) == manifest["documents"] == 12
+
+
+def test_a_matching_corpus_is_reused_and_another_size_regenerated(tmp_path: Path) -> None:
+    out = tmp_path / "corpus"
+    assert corpus_for(3, 1, out) == out
+    written = (out / "manifest.json").stat().st_mtime_ns
+    assert corpus_for(3, 1, out) == out
+    assert (out / "manifest.json").stat().st_mtime_ns == written
+    corpus_for(4, 1, out)
+    assert load_manifest(out)["evaluations"] == 4 and len(list((out / "documents").glob("*.txt"))) == 4
 
 
 def test_manifest_describes_a_varied_corpus(corpus: Path) -> None:
