@@ -1,32 +1,115 @@
-"""The commitment dashboard: key actions by status, overdue as of a chosen date, scorecards, CSV."""
+"""The commitment dashboard: filters in the URL, scorecards sorted and paged, past-due actions, CSV and JSON.
+
+``?format=csv`` (or ``Accept: text/csv``) gives the filtered key actions,
+``&table=scorecard`` the chosen scorecard in its order; ``?format=json`` (or
+``Accept: application/json``) the whole filtered view.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import date
+from typing import Any, cast
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 
+from kb.analysis.scorecard import Commitments
+from kb.analysis.scorecard import load as load_commitments
 from kb.errors import ConfigError
-from kb.views.dashboard import SCORECARD_KINDS, DashboardFilters, actions_csv
-from kb.views.dashboard import dashboard as build_dashboard
+from kb.views.dashboard import (
+    FORMATS,
+    OVERDUE_ROWS,
+    ROW_FILTER,
+    SCORECARD_KINDS,
+    Dashboard,
+    actions_csv,
+    build,
+    dashboard_json,
+    scorecard_csv,
+)
+from kb.views.dashboard_charts import PAST_DUE_COLOUR
+from kb.views.dashboard_filters import PER_PAGE_CHOICES, DashboardFilters, ScorecardView
+from kb.vocab import STATUS_BY_KEY
 from webapp.kbstate import kb
 
 bp = Blueprint("dashboard", __name__)
 
+_MEDIA = {"text/html": "html", "application/xhtml+xml": "html", "text/csv": "csv", "application/json": "json"}
+
+
+def _format() -> str:
+    fmt = request.args.get("format")
+    if fmt:
+        if fmt not in FORMATS:
+            raise ConfigError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        return fmt
+    if not request.headers.get("Accept"):
+        return "html"
+    best = request.accept_mimetypes.best_match(list(_MEDIA))
+    return _MEDIA.get(best or "", "html")
+
+
+def _board(filters: DashboardFilters) -> Dashboard:
+    """The page model of ``filters``: the KB's key actions are read once per store state, each filter set is
+    kept in the app's bounded cache of whole-KB results."""
+    state = kb()
+    store = state.store
+    commitments: Commitments = state.derived.get(("commitments",), lambda: load_commitments(store))
+    key = ("dashboard", *sorted(filters.query().items()))
+    return state.derived.get(key, lambda: build(commitments, filters))
+
+
+def _linker(filters: DashboardFilters, view: ScorecardView) -> Callable[..., str]:
+    """``link(**changes)``: the address of this view with ``changes`` (None or "" drops a value)."""
+    defaults = ScorecardView()
+    base = {**filters.query(), **{k: v for k, v in view.query().items()
+                                  if k in ("sort", "dir") or v != str(getattr(defaults, k))}}
+
+    def link(**changes: object) -> str:
+        query = dict(base)
+        for name, value in changes.items():
+            if value is None or value == "":
+                query.pop(name, None)
+            else:
+                query[name] = str(value)
+        return url_for("dashboard.dashboard", **cast(dict[str, Any], query))
+    return link
+
 
 @bp.get("/dashboard")
-def dashboard() -> Response | str:
+def dashboard() -> Response:
     args = request.args
-    fmt = args.get("format", "html")
-    if fmt not in ("html", "csv"):
-        raise ConfigError(f"format must be html or csv, got {fmt!r}")
+    fmt = _format()
+    table = args.get("table", "actions")
+    if table not in ("actions", "scorecard"):
+        raise ConfigError(f"table must be actions or scorecard, got {table!r}")
     # the page's default as-of date is today; the library only ever gets it as a parameter
-    filters = DashboardFilters.parse(args.get("as_of"), date.today(), args.get("country"), args.get("evaluation"))
-    store = kb().store
-    key = ("dashboard", filters.as_of, filters.country, filters.evaluation)
-    board = kb().derived.get(key, lambda: build_dashboard(store, filters))
+    filters = DashboardFilters.parse(args, date.today())
+    view = ScorecardView.parse(args)
+    apage = args.get("apage", "1")
+    if not apage.isdigit() or int(apage) < 1:
+        raise ConfigError(f"apage must be a positive whole number, got {apage!r}")
+    board = _board(filters)
+    stamp = filters.as_of.isoformat()
     if fmt == "csv":
-        name = f"key-actions-{filters.as_of.isoformat()}.csv"
-        return Response(actions_csv(board), mimetype="text/csv",
+        if table == "scorecard":
+            body, name = scorecard_csv(board, view), f"scorecard-{view.card}-{stamp}.csv"
+        else:
+            body, name = actions_csv(board), f"key-actions-{stamp}.csv"
+        resp = Response(body, mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    return render_template("dashboard.html", d=board, f=filters, kinds=SCORECARD_KINDS)
+    elif fmt == "json":
+        resp = Response(json.dumps(dashboard_json(board, view), ensure_ascii=False, indent=1),
+                        mimetype="application/json")
+    else:
+        actions, apages = board.actions_page(int(apage))
+        html = render_template("dashboard.html", d=board, f=filters, v=view, card=board.scorecard(view),
+                               kinds=SCORECARD_KINDS, actions=actions, apage=int(apage), apages=apages,
+                               link=_linker(filters, view), card_filter=ROW_FILTER, per_choices=PER_PAGE_CHOICES,
+                               overdue_cap=OVERDUE_ROWS, past_due_colour=PAST_DUE_COLOUR,
+                               overdue_colour=STATUS_BY_KEY["Overdue"].colour)
+        resp = Response(html, mimetype="text/html")
+    if "format" not in args:
+        resp.headers["Vary"] = "Accept"
+    return resp

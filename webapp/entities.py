@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import math
 import urllib.parse
+from datetime import date
 
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import NotAcceptable
@@ -17,6 +19,7 @@ from kb import queries
 from kb.errors import ConfigError, NotFound
 from kb.namespaces import MAKB, ONTOLOGY_IRI
 from kb.views import entity as kb_entity
+from kb.views.entity_summary import SOURCES_PER_PAGE, summarise
 from kb.views.source import graph_summary
 from webapp.kbstate import kb
 from webapp.search import suggestions
@@ -84,9 +87,28 @@ def _answer(iri: str, suffix: str | None) -> Response:
         described = kb_entity.describe(kb().store, iri, _base())
     except NotFound as exc:
         return _vary(_unknown(iri, exc))
-    html = render_template("entity.html", e=described, formats=kb_entity.ENTITY_FORMATS,
-                           format_names=kb_entity.FORMAT_NAMES, limit=kb_entity.MAX_STATEMENTS)
+    spage = request.args.get("spage", "1")
+    if not spage.isdigit() or int(spage) < 1:
+        raise ConfigError(f"spage must be a positive whole number, got {spage!r}")
+    spages = max(1, math.ceil(len(described.documents) / SOURCES_PER_PAGE))
+    if int(spage) > spages:
+        raise ConfigError(f"spage {spage} is past the last page ({spages}) of the sources")
+    start = (int(spage) - 1) * SOURCES_PER_PAGE
+    # the page judges past due as of today; the library only ever gets the date as a parameter
+    as_of = date.today()
+    html = render_template("entity.html", e=described, s=summarise(kb().store, described, as_of), as_of=as_of,
+                           sources=described.documents[start:start + SOURCES_PER_PAGE], spage=int(spage),
+                           spages=spages, spage_given="spage" in request.args, spage_url=_spage_url,
+                           formats=kb_entity.ENTITY_FORMATS, format_names=kb_entity.FORMAT_NAMES,
+                           limit=kb_entity.MAX_STATEMENTS)
     return _vary(Response(html, mimetype="text/html"))
+
+
+def _spage_url(page: int) -> str:
+    """This entity page with page ``page`` of its sources open."""
+    args = request.args.to_dict()
+    args["spage"] = str(page)
+    return f"{request.path}?{urllib.parse.urlencode(args)}#sources"
 
 
 def _unknown(iri: str, exc: NotFound) -> Response:

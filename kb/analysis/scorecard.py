@@ -6,12 +6,18 @@ responsible for it (``by="person"``) and for its evaluation's country
 (``by="country"``).  It is *overdue* as of a date when its due period ended
 before that date and its status is not terminal (Completed, No Longer
 Applicable).  The completion rate is Completed / (actions - No Longer
-Applicable): a dropped action neither helps nor hurts.
+Applicable): a dropped action neither helps nor hurts.  A status *reported*
+as overdue by the source (Overdue and its narrower statuses) is counted apart
+from the overdue computed here.
+
+``load`` reads the KB once into ``Commitments``; ``tally`` counts any subset of
+its key actions (the dashboard's filters), ``scorecard`` the whole KB.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -21,6 +27,7 @@ from kb.analysis.graphs import OrgInfo, organisations, top_of
 from kb.errors import ConfigError
 from kb.namespaces import MAKB
 from kb.store import Store
+from kb.vocab import STATUS_TABLE
 
 #: what a scorecard can be grouped by
 SCORECARD_BY: tuple[str, ...] = ("org", "unit", "person", "country")
@@ -28,6 +35,9 @@ SCORECARD_BY: tuple[str, ...] = ("org", "unit", "person", "country")
 _COMPLETED = str(MAKB.Completed)
 _DROPPED = str(MAKB.NoLongerApplicable)
 _NO_STATUS = "Not Reported"
+#: statuses the source reports as overdue: Overdue and the statuses narrower than it
+REPORTED_OVERDUE: frozenset[str] = frozenset(
+    s.iri for s in STATUS_TABLE if s.key == "Overdue" or s.broader == "Overdue")
 
 
 @dataclass
@@ -52,7 +62,13 @@ class Action:
     countries: set[str] = field(default_factory=set)
 
     def overdue(self, as_of: date) -> bool:
+        """Computed overdue: the due period ended before ``as_of`` and the status is not terminal."""
         return bool(self.due) and not self.terminal and str(self.due) < as_of.isoformat()
+
+    @property
+    def reported_overdue(self) -> bool:
+        """The source itself reports the action as overdue (its status is Overdue or narrower)."""
+        return self.status in REPORTED_OVERDUE
 
     @property
     def ref(self) -> str:
@@ -84,6 +100,7 @@ class ScorecardRow:
     open: int = 0
     completion_rate: float | None = None
     overdue: int = 0
+    reported_overdue: int = 0       #: actions whose reported status is Overdue (or narrower)
     overdue_actions: list[dict[str, Any]] = field(default_factory=list)
     oldest_open: dict[str, Any] | None = None
     recommendations: int = 0
@@ -99,7 +116,7 @@ class ScorecardRow:
         return self.acronym or self.label
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "name": self.name}
 
 
 def load_actions(store: Store, names: dict[str, list[str]] | None = None) -> dict[str, Action]:
@@ -139,48 +156,91 @@ def _oldest_key(a: Action) -> tuple[int, str, str, str]:
     return (0 if a.due else 1, a.due or "", a.created or "", a.iri)
 
 
-def scorecard(store: Store, by: str = "org", as_of: date | None = None) -> list[ScorecardRow]:
-    """One row per organisation / unit / person / country with key actions, sorted by name.
+@dataclass
+class Commitments:
+    """Everything the scorecards are counted from, read from the KB once."""
 
-    ``as_of`` is the date overdue is judged against; it is required (the library never reads the clock).
-    """
-    if by not in SCORECARD_BY:
-        raise ConfigError(f"scorecard by {by!r}? choose one of {', '.join(SCORECARD_BY)}")
-    if not isinstance(as_of, date):
-        raise ConfigError("a scorecard needs an as-of date (YYYY-MM-DD)")
+    actions: dict[str, Action]
+    orgs: dict[str, OrgInfo]
+    names: dict[str, str]                 #: IRI -> name, for organisations, units, people and countries
+    acceptance: dict[str, str]            #: recommendation IRI -> acceptance label
+    #: (recommendation, addressee, country) of every recommendation, addressee and country possibly None
+    addressed: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+
+    def name(self, iri: str) -> str:
+        org = self.orgs.get(iri)
+        return org.short if org else self.names.get(iri, iri)
+
+    def top(self, iri: str) -> str:
+        """The top-level organisation of a unit (itself for an organisation)."""
+        return top_of(iri, self.orgs)
+
+
+def load(store: Store) -> Commitments:
+    """The key actions, organisations, names and recommendations of the whole KB."""
     orgs = organisations(store)
     found: dict[str, list[str]] = defaultdict(list)
     actions = load_actions(store, found)
-
-    groups: dict[str, list[Action]] = defaultdict(list)
-    for a in actions.values():
-        for key in _keys(a, by, orgs):
-            groups[key].append(a)
-
-    recs_of: dict[str, dict[str, str]] = defaultdict(dict)   # group key -> rec IRI -> acceptance label
     acceptance: dict[str, str] = {}
+    addressed: list[tuple[str, str | None, str | None]] = []
     for r in queries.rows(store, "analysis/recommendations", sort=True):
         rec = r["recommendation"]
         if "countryName" in r:
             found[r["country"]].append(r["countryName"])
         acceptance.setdefault(rec, r.get("acceptanceLabel") or "Not reported")
-        owner: set[str] = set()
-        if by == "org" and "addressee" in r:
-            owner.add(top_of(r["addressee"], orgs))
-        elif by == "unit" and "addressee" in r:
-            owner.add(r["addressee"])
-        elif by == "country" and "country" in r:
-            owner.add(r["country"])
-        for key in owner:
-            recs_of[key][rec] = acceptance[rec]
+        addressed.append((rec, r.get("addressee"), r.get("country")))
+    names = {iri: min(ns) for iri, ns in found.items()}
+    names.update({iri: o.label for iri, o in orgs.items()})
+    return Commitments(actions, orgs, names, acceptance, addressed)
+
+
+def _check_by(by: str) -> None:
+    if by not in SCORECARD_BY:
+        raise ConfigError(f"scorecard by {by!r}? choose one of {', '.join(SCORECARD_BY)}")
+
+
+def scorecard(store: Store, by: str = "org", as_of: date | None = None) -> list[ScorecardRow]:
+    """One row per organisation / unit / person / country with key actions, sorted by name.
+
+    ``as_of`` is the date overdue is judged against; it is required (the library never reads the clock).
+    """
+    _check_by(by)
+    if not isinstance(as_of, date):
+        raise ConfigError("a scorecard needs an as-of date (YYYY-MM-DD)")
+    return tally(load(store), by, as_of)
+
+
+def tally(c: Commitments, by: str, as_of: date, keep: Callable[[Action], bool] | None = None) -> list[ScorecardRow]:
+    """Scorecard rows of the key actions ``keep`` accepts (all when None), sorted by name.
+
+    Without ``keep`` a row also counts the recommendations addressed to its organisation, unit or
+    country that have no key action; with it, only the recommendations of the kept actions count.
+    """
+    _check_by(by)
+    chosen = [a for a in c.actions.values() if keep is None or keep(a)]
+    groups: dict[str, list[Action]] = defaultdict(list)
+    for a in chosen:
+        for key in _keys(a, by, c.orgs):
+            groups[key].append(a)
+
+    recs_of: dict[str, dict[str, str]] = defaultdict(dict)   # group key -> rec IRI -> acceptance label
+    if keep is None:
+        for rec, addressee, country in c.addressed:
+            owner: str | None = None
+            if by == "org" and addressee:
+                owner = top_of(addressee, c.orgs)
+            elif by == "unit" and addressee:
+                owner = addressee
+            elif by == "country" and country:
+                owner = country
+            if owner:
+                recs_of[owner][rec] = c.acceptance[rec]
     for key, acts in groups.items():
         for a in acts:
             if a.recommendation:
-                recs_of[key].setdefault(a.recommendation, acceptance.get(a.recommendation, "Not reported"))
+                recs_of[key].setdefault(a.recommendation, c.acceptance.get(a.recommendation, "Not reported"))
 
-    names = {iri: min(ns) for iri, ns in found.items()}
-    names.update({iri: o.label for iri, o in orgs.items()})
-    out = [_row(by, key, groups.get(key, []), recs_of.get(key, {}), as_of, orgs, names)
+    out = [_row(by, key, groups.get(key, []), recs_of.get(key, {}), as_of, c.orgs, c.names)
            for key in set(groups) | set(recs_of)]
     out.sort(key=lambda r: (r.name.lower(), r.key))
     return out
@@ -204,6 +264,7 @@ def _row(by: str, key: str, acts: list[Action], recs: dict[str, str], as_of: dat
     row.completion_rate = round(row.completed / live, 4) if live else None
     late = [a for a in acts if a.overdue(as_of)]
     row.overdue = len(late)
+    row.reported_overdue = sum(1 for a in acts if a.reported_overdue)
     row.overdue_actions = [a.brief() for a in late]
     open_ = [a for a in acts if not a.terminal]
     row.oldest_open = open_[0].brief() if open_ else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import urllib.parse
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
@@ -130,7 +131,47 @@ class Entity:
     truncated: bool = False                  #: more statements than MAX_STATEMENTS
 
 
+@dataclass
+class Part:
+    """A sub-resource shown inline: a budget or a beneficiary group."""
+
+    iri: str
+    kind: str            #: budget | beneficiaries
+    text: str            #: "136,000 USD", "40 mine survivors"
+    note: str = ""       #: a budget's comment; "direct" or "indirect" for beneficiaries
+
+
 # ------------------------------------------------------------------------------------ describe
+
+
+def amount_text(value: str, currency: str | None) -> str:
+    """"136000.0", "USD" -> "136,000 USD" (cents kept when there are any)."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return f"{value} {currency or ''}".strip()
+    shown = f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,.2f}"
+    return f"{shown} {currency or ''}".strip()
+
+
+def parts(store: Store, iris: list[str]) -> dict[str, Part]:
+    """Budgets and beneficiary groups among ``iris``, as readable text, by IRI."""
+    out: dict[str, Part] = {}
+    unique = sorted(set(iris))
+    for start in range(0, len(unique), LABEL_BATCH):
+        for r in queries.rows(store, "web/entity-parts", iris={"x": unique[start:start + LABEL_BATCH]}, sort=True):
+            iri, kind = r["x"], r["kind"]
+            if iri in out:
+                continue
+            if kind == "budget":
+                out[iri] = Part(iri, kind, amount_text(r["value"], r.get("currency")), r.get("description", ""))
+                continue
+            approx = "about " if r.get("approximate") in ("true", "1") else ""
+            direct = {"true": "direct", "1": "direct", "false": "indirect", "0": "indirect"}.get(
+                r.get("direct", ""), "")
+            what = r.get("description", "beneficiaries")
+            out[iri] = Part(iri, kind, f"{approx}{amount_text(r['value'], None)} {what}".strip(), direct)
+    return out
 
 
 def labels(store: Store, iris: list[str]) -> dict[str, str]:
@@ -198,6 +239,8 @@ def describe(store: Store, iri: str, base: str, limit: int = MAX_STATEMENTS) -> 
             if row[other].kind == "uri":
                 named.add(row[other].value)
     names = labels(store, sorted(named))
+    unnamed = [i for i in named if i not in names]
+    names.update({i: p.text for i, p in parts(store, unnamed).items()})   # "136,000 USD", not the node's IRI
     outgoing = _group(out_rows, "o", base, names)
     incoming = _group(in_rows, "s", base, names)
     types = [(s.term.value, s.label or short_name(s.term.value, base))

@@ -21,7 +21,10 @@ from kb import queries
 from kb.analysis import partner_graph, scorecard
 from kb.errors import ConfigError
 from kb.store import OxigraphStore
-from kb.views.dashboard import DashboardFilters, dashboard, tally
+from kb.analysis.scorecard import load as load_commitments
+from kb.analysis.scorecard import tally
+from kb.views.dashboard import build as build_dashboard
+from kb.views.dashboard_filters import DashboardFilters
 from kb.views.entity import describe, entity_path, iri_for_path, split_suffix
 from kb.views.explorer import MORE_NODE, Filters, view_of, vis_asset
 from tests.support.kbs import ANAMA, BASE, HOSTILE_MARKUP, SEED_FILES, UNDP
@@ -324,23 +327,23 @@ def test_vis_network_is_served_from_the_installed_pyvis(client: FlaskClient) -> 
 def test_dashboard_overdue_depends_on_the_as_of_date(client: FlaskClient) -> None:
     early = html(client, "/dashboard?as_of=2019-01-01")
     late = html(client, "/dashboard?as_of=2021-01-01")
-    assert re.search(r'<b class="overdue-cell">0</b> overdue as of 2019-01-01', early)
-    assert re.search(r'<b class="overdue-cell">4</b> overdue as of 2021-01-01', late)
+    assert re.search(r'<b class="past-due-figure">0</b> past due as of 2019-01-01', early)
+    assert re.search(r'<b class="past-due-figure">4</b> past due as of 2021-01-01', late)
     assert 'id="status-chart"' in late and 'id="timeline-chart"' in late
-    assert "Scorecard: Organisations" in late and "Scorecard: Units" in late and "Scorecard: People" in late
+    assert "Scorecard: Organisations" in late and ">Units</a>" in late and ">People</a>" in late
     assert client.get("/dashboard?as_of=01/02/2021").status_code == 400
 
 
 def test_dashboard_scorecards_agree_with_the_analysis(store: OxigraphStore) -> None:
     as_of = date(2021, 1, 1)
-    board = dashboard(store, DashboardFilters(as_of))
-    for by in ("org", "unit", "person"):
-        mine = {r.key: (r.actions, r.open, r.overdue, r.completed, r.completion_rate) for r in board.scorecards[by]}
+    board = build_dashboard(load_commitments(store), DashboardFilters(as_of))
+    for by in ("org", "unit", "person", "country"):
+        mine = {r.key: (r.actions, r.open, r.overdue, r.completed, r.completion_rate) for r in board.scorecards[by] if r.actions}
         theirs = {r.key: (r.actions, r.open, r.overdue, r.completed, r.completion_rate)
                   for r in scorecard(store, by, as_of) if r.actions}
         assert mine == theirs, by
-    with pytest.raises(ConfigError, match="org, unit or person"):
-        tally([], "country", as_of, {}, {})
+    with pytest.raises(ConfigError, match="choose one of org, unit, person, country"):
+        tally(load_commitments(store), "region", as_of)
 
 
 def test_dashboard_filters_and_csv(client: FlaskClient, store: OxigraphStore) -> None:
