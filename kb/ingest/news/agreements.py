@@ -60,7 +60,7 @@ def agreements(ctx: Context, doc: NewsDocument) -> None:
 #: a country named as a party: "with (the Government of) X", "CROMAC and X", or the sentence's subject
 _PARTY_COUNTRY = re.compile(r"(?:^\s*(?:the\s+)?|\b(?:with|and)\s+(?:the\s+(?:people|government)\s+of\s+)?)$", re.I)
 _ENVOY = re.compile(r"\bAmbassador\s+of\s+(?:the\s+)?(?P<country>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)"
-                    r"(?:\s+(?:to|in)\b|,)")
+                    r"(?:\s+(?:to|in|and)\b|,)")
 
 
 _KIND_AFTER = re.compile(r"(?:,\s*[A-Z][\w'\-]*(?:\s[A-Z][\w'\-]*)?)*(?:,?\s+and\s+[A-Z][\w'\-]*(?:\s[A-Z][\w'\-]*)?)?"
@@ -78,11 +78,11 @@ def agreement_parties(ctx: Context, s: Sentence) -> list[OrgRef]:
         return []
     spans = [sp for sp in s.spans if sp.end <= sign.start()]
     items = [(0, sp.start, sp.ref) for sp in spans]
-    if not spans:     # "The Ambassador of Japan to Sri Lanka ... signed": the embassy signs
-        envoy = _ENVOY.search(s.masked[:sign.start()])
-        country = ctx.registry.country(envoy.group("country")) if envoy else None
-        ref = ctx.lookup(f"Embassy of {country}") if envoy and country else None
-        items += [(0, envoy.start(), ref)] if envoy and ref else []
+    envoy = _ENVOY.search(s.masked[:sign.start()])
+    if envoy:         # "The Ambassador of Japan to Sri Lanka ... signed": the embassy signs
+        country = ctx.registry.country(envoy.group("country"))
+        ref = ctx.lookup(f"Embassy of {country}") if country else None
+        items += [(0, envoy.start(), ref)] if ref else []
     with_ = re.compile(r"\bwith\b").search(s.masked, sign.end())
     if with_:
         items += [(0, sp.start, sp.ref) for sp in ctx.orgs_after(s, with_.end(), pat.BETWEEN_END)]

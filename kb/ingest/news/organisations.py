@@ -188,6 +188,8 @@ def find_aliases(ctx: Context) -> None:
             if not pat.org_like(full) and not _named_by_ner(s, m.start(), full, acr):
                 continue
             known = ctx.registry.lookup(acr)
+            if known is not None:    # the registry's own names find it; the words before may hold a post
+                continue
             country = next((c for c in ctx.gaz.countries if re.search(rf"\b{re.escape(c)}\b", full)), None)
             ref = known or ctx.registry.resolve(full, acronym=acr, country=country)
             if not ref.known:
@@ -356,6 +358,9 @@ def phrase_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
         tokens = [(t.start() + m.start(), t.end() + m.start(), t.group(0)) for t in re.finditer(r"\S+", m.group(0))]
         if len(tokens) > 24:
             continue    # title-case text, not a name
+        person = next((e.start for e in s.ents("PERSON") if tokens[0][0] < e.start <= tokens[-1][0]), None)
+        if person is not None:      # "... of the KOICA Laos Office Oh Sungsoo": the name ends at the person
+            tokens = [t for t in tokens if t[1] <= person]
         for a, b in pat.org_pieces(cut_fragments(text, tokens), ctx.is_country):
             start, end = tokens[a][0], tokens[b - 1][1]
             if any(x <= start and end <= y for x, y in not_orgs):

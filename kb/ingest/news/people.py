@@ -25,6 +25,8 @@ _NAME_WORD = re.compile(rf"{pat.NAME_TOKEN}|[A-Z]\.|(?:van|von|de|der|den|da|di|
 #: ranks printed before a name that are not the post held ("Brigadier General Ziad Nasr, Director of LMAC")
 _MILITARY = frozenset({"brigadier", "general", "colonel", "major", "lieutenant", "captain", "admiral", "marshal",
                        "commander", "lt", "col", "gen", "brig"})
+_HONORIFIC_BEFORE = re.compile(r"(?:H\.\s?E\.?|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|Excellency)\s*$")
+_NEXT_PERSON = re.compile(r",?\s+and\s+(?:H\.\s?E\.?|Mr|Ms|Mrs|Dr|Prof)\b")
 _IN_COUNTRY = re.compile(r"\s+(?:in|for)\s+(?:the\s+)?(?P<c>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)$")
 _AFTER_NAME = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?(?:(?P<rank>first|second|third|acting|deputy|former|senior|interim"
                          r"|chief|executive)\s+)?")
@@ -231,6 +233,10 @@ def has_role(ctx: Context, s: Sentence, span: tuple[int, int]) -> bool:
 
 def role_of(ctx: Context, s: Sentence, span: tuple[int, int]) -> tuple[str | None, OrgRef | None]:
     a, b = span
+    # a post ends where the next person starts: "... Minister of Labour Baykham Khattiya", "... and Mr. Thoms"
+    b = min([b, *(e.start for e in s.ents("PERSON") if a < e.start < b)])
+    cut = _NEXT_PERSON.search(s.text, a, b)
+    b = cut.start() if cut else b
     inside = [sp for sp in s.spans if a <= sp.start < b]
     org = inside[0].ref if inside else None
     if inside and inside[0].start > a:
@@ -274,7 +280,11 @@ def entity_persons(ctx: Context, s: Sentence) -> list[PersonRef]:
         m = _HONORIFICS.match(e.text)
         start = e.start + (m.end() if m else 0)
         name = s.text[start:e.end].removesuffix("'s").removesuffix("\u2019s").strip(" ,")
+        while name.split() and ctx.registry.country(name.split()[0]):     # "to Laos Ricarda Rieger"
+            first = name.split()[0]
+            start, name = start + len(first) + 1, name[len(first):].strip()
         words = name.split()
+        honoured = m is not None or _HONORIFIC_BEFORE.search(s.text[:start]) is not None
         if name in ctx.state.get("place_names", ()):
             continue    # "Sinjar and Tal Afar districts": a place the recogniser took for a person
         if not 2 <= len(words) <= 5 or not all(_NAME_WORD.fullmatch(w) or _family_name(ctx, w) for w in words) \
@@ -299,6 +309,10 @@ def entity_persons(ctx: Context, s: Sentence) -> list[PersonRef]:
             org = ctx.publisher
         if role and rank:
             role = f"{rank.title()} {role}"
+        said = re.search(rf"\b(?:{pat.SAY_VERBS})\s*$", s.text[:start]) or re.match(
+            rf"\s*,?\s*(?:{pat.SAY_VERBS})\b", s.text[start + len(name):])
+        if not (honoured or role or said):
+            continue    # a capitalised phrase the recogniser took for a name ("Grant Assistance")
         out.append(PersonRef(name, role, org, None, s.text, *s.span))
     return out
 

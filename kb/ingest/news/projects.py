@@ -171,6 +171,6 @@ def find_implementers(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -
 def project_context(title: str, before: str, after: str) -> bool:
     """A quoted title names a project: it ends with "Project", or "project" stands next to it."""
     word = pat.PROJECT_WORD
-    return bool(re.search(rf"(?i){word}$", title)
-                or re.search(rf"{word}\s*(?:called|named|titled|entitled)?\s*$", before)
+    return bool(re.search(rf"(?i){word}$", title) or re.match(rf"(?i)(?:the\s+)?{word}\s+(?:of|for|to|on)\b", title)
+                or re.search(rf"{word}\s*(?:called|named|titled|entitled)?\s*[,:]?\s*$", before)
                 or re.match(rf"\s*{word}\b", after) or re.search(r"phase\s+of\s+(?:the\s+)?$", before))
