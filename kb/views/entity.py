@@ -241,6 +241,8 @@ def describe(store: Store, iri: str, base: str, limit: int = MAX_STATEMENTS) -> 
     names = labels(store, sorted(named))
     unnamed = [i for i in named if i not in names]
     names.update({i: p.text for i, p in parts(store, unnamed).items()})   # "136,000 USD", not the node's IRI
+    files = {row["g"].value: row["file"].value for rows in (out_rows, in_rows) for row in rows if "file" in row}
+    names.update({i: files[i] for i in unnamed if i in files and i not in names})   # a document graph: its file
     outgoing = _group(out_rows, "o", base, names)
     incoming = _group(in_rows, "s", base, names)
     types = [(s.term.value, s.label or short_name(s.term.value, base))

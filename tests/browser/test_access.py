@@ -24,7 +24,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 #: every page the navigation reaches, a few it links to, and error pages
 PAGES = ["/", "/query", "/query?name=projects&run=1", "/sparql", "/graph", "/dashboard?as_of=2021-01-01",
          "/documents", "/downloads", "/ontology", "/id/org/undp", "/id/person/nargizakhon-usmanova",
-         "/id/no/such/thing", "/documents?page=x"]
+         "/id/no/such/thing", "/documents?page=x",
+         "/dashboard?as_of=2021-01-01&org=https%3A%2F%2Fw3id.org%2Fmakb%2Fid%2Forg%2Funitar&card=unit&per=2",
+         "/id/project/community-based-small-business-trainings-and-micro-credit-re-70e1f01c",
+         "/id/evaluation/final-evaluation-of-the-support-to-tajikistan-mine-0a3ef5ab/rec/3/action/1"]
 NAV = {"/query": "Query editor", "/graph": "Partner graph", "/dashboard": "Commitments",
        "/documents": "Documents", "/downloads": "Downloads", "/ontology": "Ontology"}
 
