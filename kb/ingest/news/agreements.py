@@ -84,8 +84,9 @@ def agreement_parties(ctx: Context, s: Sentence) -> list[OrgRef]:
         ref = ctx.lookup(f"Embassy of {country}") if country else None
         items += [(0, envoy.start(), ref)] if ref else []
     with_ = re.compile(r"\bwith\b").search(s.masked, sign.end())
-    if with_:
-        items += [(0, sp.start, sp.ref) for sp in ctx.orgs_after(s, with_.end(), pat.BETWEEN_END)]
+    if with_:         # "with the international foundation for mine clearance, The HALO Trust": the apposition
+        after = ctx.orgs_after(s, with_.end(), pat.BETWEEN_END) or ctx.orgs_after(s, with_.end())[:1]
+        items += [(0, sp.start, sp.ref) for sp in after]
     return unique_refs(items)
 
 
