@@ -12,6 +12,7 @@ quality; hits of the same quality are ranked by connectedness (how many statemen
 from __future__ import annotations
 
 import bisect
+import heapq
 import json
 import os
 import re
@@ -142,7 +143,8 @@ class SearchIndex:
         while hi < len(self._keys) and self._keys[hi].startswith(wanted):
             offer(hi, EXACT if self._keys[hi] == wanted else PREFIX)
             hi += 1
-        found = self._haystack.find(wanted)
+        # when enough names start with it, no inner match can rank higher: no scan
+        found = -1 if len(best) >= limit else self._haystack.find(wanted)
         scanned = 0
         while found != -1 and scanned < MAX_SCAN:
             scanned += 1
@@ -151,8 +153,8 @@ class SearchIndex:
             if found > start:
                 offer(name_pos, WORD if self._haystack[found - 1] == " " else INSIDE)
             found = self._haystack.find(wanted, found + 1)
-        ranked = sorted(best.items(), key=lambda kv: (kv[1][0], -self.entries[kv[0]].score,
-                                                      self.entries[kv[0]].label.lower(), self.entries[kv[0]].iri))
+        ranked = heapq.nsmallest(limit, best.items(), key=lambda kv: (
+            kv[1][0], -self.entries[kv[0]].score, self.entries[kv[0]].label.lower(), self.entries[kv[0]].iri))
         return [Hit(self.entries[i], self._printed[pos], quality) for i, (quality, pos) in ranked[:limit]]
 
     def suggest(self, text: str, limit: int = 8, kinds: Sequence[str] | None = None) -> list[Hit]:

@@ -28,9 +28,9 @@ import pyvis
 
 from kb import queries
 from kb.analysis import TIE_KINDS, ego, graph_node, partner_graph, to_graphml
-from kb.analysis.graphs import organisations, resolve_in
+from kb.analysis.graphs import organisations, resolve_in, top_of
 from kb.analysis.metrics import pagerank
-from kb.analysis.scorecard import scorecard
+from kb.analysis.scorecard import Action
 from kb.errors import ConfigError, NotFound
 from kb.store import Store
 from kb.views.entity import entity_path
@@ -382,20 +382,24 @@ def explore(store: Store, filters: Filters, base: str, cap: int, memo: Memo = _n
     view = view_of(G, base, cap, filters, center)
     view.countries = memo("countries", lambda: country_names(store))
     if as_of is not None:
-        add_commitments(view, memo(("commitments", as_of), lambda: commitments(store, as_of)))
+        orgs = memo("organisations", lambda: organisations(store))
+        add_commitments(view, memo(("commitments", as_of), lambda: commitments(store, as_of, orgs)))
     if not view.nodes:
         view.notes.append("No organisation has ties that match these filters.")
     return view
 
 
-def commitments(store: Store, as_of: date) -> dict[str, tuple[int, int]]:
-    """Organisation or unit IRI -> (open, overdue) key actions as of ``as_of`` (an organisation's
-    own figures include its units', as on the dashboard's scorecards)."""
-    out: dict[str, tuple[int, int]] = {}
-    for by in ("unit", "org"):
-        for row in scorecard(store, by=by, as_of=as_of):
-            out[row.key] = (row.open, row.overdue)
-    return out
+def commitments(store: Store, as_of: date, orgs: dict[str, Any] | None = None) -> dict[str, tuple[int, int]]:
+    """Organisation or unit IRI -> (open, overdue) key actions as of ``as_of``, overdue judged by
+    ``kb.analysis.scorecard.Action.overdue``; an organisation's figures include its units'."""
+    orgs = orgs if orgs is not None else organisations(store)
+    found: dict[str, dict[str, Action]] = {}
+    for r in queries.rows(store, "web/unit-commitments"):
+        action = Action(r["action"], None, None, None, "", r.get("terminal") in ("true", "1"), r.get("dueEnd"), None)
+        for who in {r["unit"], top_of(r["unit"], orgs)}:
+            found.setdefault(who, {})[action.iri] = action
+    return {who: (sum(1 for a in acts.values() if not a.terminal), sum(1 for a in acts.values() if a.overdue(as_of)))
+            for who, acts in found.items()}
 
 
 def add_commitments(view: GraphView, figures: dict[str, tuple[int, int]]) -> None:
