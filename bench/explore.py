@@ -10,11 +10,13 @@ one tie's details.  Prints a Markdown table to paste into ``bench/RESULTS.md``.
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.__main__ import corpus_for
 from bench.run.measure import percentile
@@ -24,6 +26,10 @@ def _timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+def _get(client: Any, path: str, query: dict[str, str]) -> None:
+    client.get(path, query_string=query).close()
 
 
 def _ms(seconds: float) -> str:
@@ -84,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                 texts.append(name[cut:cut + 4])
             else:
                 texts.append(_accented(name[:6]).upper())
-        times = [_timed(lambda t=t: index.search(t, 10)) for t in texts]
+        times = [_timed(functools.partial(index.search, t, 10)) for t in texts]
         rows.append((f"search in-process ({len(texts)} queries) p50 / p95 / max",
                      f"{_ms(percentile(times, 50))} / {_ms(percentile(times, 95))} / {_ms(max(times))}"))
         store.close()
@@ -92,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         # names that grow with the corpus (evaluations, people, projects, places) grow about that much
         big = search.SearchIndex(search.Entry(f"{e.iri}#{i}", e.kind, e.label, e.names, e.country, e.score)
                                  for e in index.entries for i in range(10))
-        times = [_timed(lambda t=t: big.search(t, 10)) for t in texts]
+        times = [_timed(functools.partial(big.search, t, 10)) for t in texts]
         rows.append((f"search in-process, index x10 ({len(big):,} entities) p50 / p95 / max",
                      f"{_ms(percentile(times, 50))} / {_ms(percentile(times, 95))} / {_ms(max(times))}"))
 
@@ -100,8 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             client = app.test_client()
             client.get("/search?q=und&format=json").close()
-            web = [_timed(lambda t=t: client.get("/search", query_string={"q": t, "format": "json"}).close())
-                   for t in texts[:100]]
+            web = [_timed(functools.partial(_get, client, "/search", {"q": t, "format": "json"})) for t in texts[:100]]
             rows.append(("/search?format=json (in the app, 100 queries) p50 / p95",
                          f"{_ms(percentile(web, 50))} / {_ms(percentile(web, 95))}"))
             first = _timed(lambda: client.get("/graph").close())
