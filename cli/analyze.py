@@ -15,10 +15,11 @@ import networkx as nx
 
 from cli.context import Context, out
 from kb.analysis.exports import export_graph
-from kb.analysis.graphs import TIE_KINDS, knowledge_graph, org_nodes, partner_graph
+from kb.analysis.graphs import TIE_KINDS, knowledge_graph, org_nodes, partner_graph, resolve_in
 from kb.analysis.metrics import centrality_rows, communities, components, ego, paths, summary
-from kb.analysis.scorecard import SCORECARD_BY, ScorecardRow, scorecard
+from kb.analysis.scorecard import SCORECARD_BY, ScorecardRow, load, resolve_party, scorecard, tally
 from kb.errors import ConfigError
+from kb.views.dashboard_filters import DashboardFilters
 
 #: graph names for ``--graph`` (analyses and ``makb export``)
 GRAPH_NAMES: tuple[str, ...] = ("partners", "partners-rollup", "kg")
@@ -196,11 +197,28 @@ def scorecard_text(rows: list[ScorecardRow], by: str, as_of: date) -> str:
     return "\n".join(lines)
 
 
+#: scorecard filters on the command line: option -> filter name
+SCORECARD_FILTERS: tuple[str, ...] = ("org", "unit", "person", "country", "evaluation", "status", "due_from", "due_to")
+
+
 def cmd_scorecard(ctx: Context, args: argparse.Namespace) -> int:
     as_of = _as_of(args.as_of)
-    rows = scorecard(ctx.store, by=args.by, as_of=as_of)
+    given = {name: getattr(args, name) for name in SCORECARD_FILTERS if getattr(args, name, None)}
+    query: dict[str, str] = {}
+    if not given:
+        rows = scorecard(ctx.store, by=args.by, as_of=as_of)
+    else:
+        c = load(ctx.store)
+        for name, value in given.items():
+            if name in ("org", "unit"):
+                value = resolve_in(c.orgs, value)
+            elif name in ("person", "country"):
+                value = resolve_party(c, value, name)
+            query[name] = value
+        filters = DashboardFilters.parse({**query, "as_of": as_of.isoformat()}, as_of)
+        rows = [r for r in tally(c, args.by, as_of, lambda a: filters.keeps(a, c)) if r.actions]
     if args.json:
-        _emit({"by": args.by, "as_of": as_of.isoformat(), "rows": [r.to_json() for r in rows]})
+        _emit({"by": args.by, "as_of": as_of.isoformat(), "filters": query, "rows": [r.to_json() for r in rows]})
     else:
         _emit(scorecard_text(rows, args.by, as_of))
     return 0
@@ -272,7 +290,8 @@ def register(sub: argparse._SubParsersAction, add: AddCommand) -> None:
                          "makb analyze path 'UNDP Tajikistan' TNMAC --json"],
                 "ego": ["makb analyze ego TNMAC --depth 2 --rollup"],
                 "scorecard": ["makb analyze scorecard --as-of 2021-01-01",
-                              "makb analyze scorecard --by person --as-of 2021-01-01 --json"]}
+                              "makb analyze scorecard --by person --as-of 2021-01-01 --json",
+                              "makb analyze scorecard --by unit --org UNITAR --status past-due --as-of 2021-01-01"]}
     parsers = {name: asub.add_parser(name, help=text, description=text,
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog="examples:\n" + "\n".join(f"  {e}" for e in examples[name]))
@@ -290,3 +309,13 @@ def register(sub: argparse._SubParsersAction, add: AddCommand) -> None:
     sc.add_argument("--by", choices=SCORECARD_BY, default="org", help="group by (default org)")
     sc.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge overdue against this date (default today)")
     sc.add_argument("--json", action="store_true", help="print JSON")
+    sc.add_argument("--org", help="only the key actions of this organisation and its units (name, acronym or IRI)")
+    sc.add_argument("--unit", help="only the key actions of this unit and its sub-units (name, acronym or IRI)")
+    sc.add_argument("--person", help="only the key actions this person is responsible for (name or IRI)")
+    sc.add_argument("--country", help="only the key actions of evaluations in this country (name or IRI)")
+    sc.add_argument("--evaluation", metavar="IRI", help="only the key actions of this evaluation")
+    sc.add_argument("--status", metavar="KEY",
+                    help="only this reported status (e.g. Completed, NotInitiated), or past-due, open, "
+                         "reported-overdue")
+    sc.add_argument("--due-from", dest="due_from", metavar="YYYY-MM-DD", help="only actions due on or after")
+    sc.add_argument("--due-to", dest="due_to", metavar="YYYY-MM-DD", help="only actions due on or before")

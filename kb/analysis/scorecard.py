@@ -16,6 +16,7 @@ its key actions (the dashboard's filters), ``scorecard`` the whole KB.
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -24,7 +25,7 @@ from typing import Any
 
 from kb import queries
 from kb.analysis.graphs import OrgInfo, organisations, top_of
-from kb.errors import ConfigError
+from kb.errors import ConfigError, NotFound
 from kb.namespaces import MAKB
 from kb.store import Store
 from kb.vocab import STATUS_TABLE
@@ -192,6 +193,24 @@ def load(store: Store) -> Commitments:
     names = {iri: min(ns) for iri, ns in found.items()}
     names.update({iri: o.label for iri, o in orgs.items()})
     return Commitments(actions, orgs, names, acceptance, addressed)
+
+
+def resolve_party(c: Commitments, name: str, role: str) -> str:
+    """The IRI of the person (``role="person"``) or country (``"country"``) of some key action called ``name``
+    (its IRI or its name, any case); ``NotFound`` naming the closest names otherwise."""
+    attribute = {"person": "people", "country": "countries"}[role]
+    known = sorted({p for a in c.actions.values() for p in getattr(a, attribute)})
+    wanted = name.strip()
+    if wanted in known:
+        return wanted
+    matches = [iri for iri in known if c.name(iri).casefold() == wanted.casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise ConfigError(f"{name!r} names several: {', '.join(matches)}; give the IRI")
+    close = difflib.get_close_matches(wanted.casefold(), sorted(c.name(i).casefold() for i in known), n=3)
+    hint = f"; did you mean: {', '.join(close)}?" if close else ""
+    raise NotFound(f"no {role} with key actions is called {name!r}{hint}")
 
 
 def _check_by(by: str) -> None:

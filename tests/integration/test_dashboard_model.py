@@ -1,13 +1,16 @@
 """The dashboard's page model over the seed KB: filters (organisation with its units, unit, person, country,
 evaluation, status, due range) and their query strings, the one scorecard shared with ``makb analyze
-scorecard``, sorting and paging, computed against reported overdue, charts, and the CSV and JSON of a view."""
+scorecard`` (and its filters there), sorting and paging, computed against reported overdue, charts, and the
+CSV and JSON of a view."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +25,7 @@ from kb.views.dashboard_charts import PAST_DUE_COLOUR, nice_ticks
 from kb.views.dashboard_filters import DashboardFilters, ScorecardView, sort_rows
 from kb.vocab import STATUS_BY_KEY
 from tests.support.kbs import BASE, FIXED_NOW, SEEDS, UNDP
+from tests.support.makb import MakbRunner
 
 AS_OF = date(2021, 1, 1)
 UNITAR = BASE + "org/unitar"
@@ -207,3 +211,23 @@ def test_csv_and_json_of_a_filtered_view(commitments: Commitments) -> None:
     assert data["filters"] == {"as_of": "2021-01-01", "org": UNITAR}
     assert data["figures"]["overdue"] == 3 and len(data["actions"]) == len(board.actions)
     assert [r["name"] for r in data["scorecard"]["rows"]] == [r["name"] for r in table]
+
+
+def test_makb_analyze_scorecard_takes_the_same_filters(seed_store_dir: Path, runner: MakbRunner,
+                                                       commitments: Commitments) -> None:
+    code, out, _ = runner("analyze", "scorecard", "--by", "unit", "--org", "UNITAR", "--status", "past-due",
+                          "--as-of", "2021-01-01", "--json", store=seed_store_dir)
+    assert code == 0
+    data = json.loads(out)
+    assert data["filters"] == {"org": UNITAR, "status": "past-due"}
+    page = board_of(commitments, org=UNITAR, status="past-due")
+    assert [(r["name"], r["actions"], r["overdue"]) for r in data["rows"]] == \
+        [(r.name, r.actions, r.overdue) for r in page.scorecards["unit"] if r.actions]
+    code, out, _ = runner("analyze", "scorecard", "--person", "olaf juergensen", "--as-of", "2021-01-01", "--json",
+                          store=seed_store_dir)
+    assert code == 0 and [(r["name"], r["actions"]) for r in json.loads(out)["rows"]] == [("UNDP", 1)]
+    code, _, err = runner("analyze", "scorecard", "--person", "olaf jurgensen", "--as-of", "2021-01-01",
+                          store=seed_store_dir)
+    assert code != 0 and "did you mean: olaf juergensen?" in err
+    code, _, err = runner("analyze", "scorecard", "--status", "late", "--as-of", "2021-01-01", store=seed_store_dir)
+    assert code != 0 and "status must be one of" in err
