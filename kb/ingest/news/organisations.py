@@ -33,6 +33,7 @@ _HONORIFIC_OR_INITIAL = re.compile(rf"^(?:{pat.HONORIFIC}|[A-Z])$")
 UNIT_WORDS = frozenset({"department", "unit", "division", "section", "office", "bureau", "directorate", "team"})
 #: organisations whose "<name> <Country> Office" is their office there ("KOICA Laos Office")
 OFFICE_OWNERS = ("un-agency", "intergovernmental", "donor", "ngo", "government")
+_DEMONYM_GOVERNMENT = re.compile(rf"^(?P<d>{pat.DEMONYM_RE.pattern})\s+Government$")
 _OF_AFTER = re.compile(r"\s+(?:of|at)\s+(?:the\s+)?")
 
 
@@ -378,7 +379,12 @@ def phrase_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
                 unit = ctx.registry.mint(name, type_hint="unit", country=ctx.country)
                 out.append(Span(start, start + len(name), dataclasses.replace(unit, parent=owner.ref.iri)))
                 continue
-            ref = ctx.lookup(name) or ctx.registry.mint(name)
+            demonym = _DEMONYM_GOVERNMENT.match(name)
+            country = ctx.registry.country(pat.DEMONYMS[demonym.group("d")]) if demonym else None
+            if country:     # "the Sri Lankan Government" is the Government of Sri Lanka
+                ref = dataclasses.replace(ctx.government(country), name=name)
+            else:
+                ref = ctx.lookup(name) or ctx.registry.mint(name)
             out.append(Span(start, start + len(name), ref))
     return out
 

@@ -89,6 +89,10 @@ def places(ctx: Context, doc: NewsDocument) -> None:
             place = ctx.places.lookup(name, ctx.country)
             if place is None or place.kind == "country" or any(n == name for n, _k in seen):
                 continue
+            if all(w.lower() in pat.PLACE_STOP for w in name.split()) or (
+                    ctx.country and place.country != ctx.country and place.country not in
+                    {c for _a, _b, c in s.countries}):
+                continue    # "the North"; a name the gazetteer only knows abroad, in a release set elsewhere
             city = next((c for c in ctx.places.candidates(name) if c.kind == "city" and c.iso == place.iso
                          and c.rank >= _CITY), None)
             place = city or place     # "Colombo" is printed for the city more often than for its district

@@ -124,6 +124,7 @@ def find_funders(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -> lis
 
 #: organisation types that implement (not donors or governments)
 _DOERS = ("ngo", "un-agency", "national-authority", "intergovernmental", "unit")
+_THROUGH = re.compile(r"\bthrough\s+(?:the\s+)?")
 _TO = re.compile(r"\s*(?:\([^()]{0,60}\))?\s+to\s+(?:the\s+)?")
 
 
@@ -149,6 +150,12 @@ def find_implementers(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -
             to = _TO.match(s.masked, m.end() + money.end) if money else None
             for sp in ctx.orgs_after(s, to.end())[:1] if to else []:
                 if sp.start == to.end() and sp.ref.org_type in ("ngo", "unit", "national-authority"):  # type: ignore[union-attr]
+                    impl.append((si, sp.start, sp.ref))
+                    ev.setdefault("implementers", s.text)
+            # "extended US$ 785,000 ... through the HALO Trust": an NGO the money goes through does the work
+            via = _THROUGH.search(s.masked, m.end()) if money else None
+            for sp in ctx.orgs_after(s, via.end()) if via else []:
+                if sp.ref.org_type in ("ngo", "national-authority"):
                     impl.append((si, sp.start, sp.ref))
                     ev.setdefault("implementers", s.text)
         for m in pat.ACTIVITY_VERB.finditer(s.masked):
