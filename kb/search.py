@@ -1,5 +1,6 @@
-"""Find any entity by name: the search index the build maintains over the labels, acronyms and aliases of
-organisations, units, people, projects, evaluations and places.
+"""Find any entity by name: the search index the build maintains.
+
+It holds the labels, acronyms and aliases of organisations, units, people, projects, evaluations and places.
 
 The index is built from one query (``kb/queries/internal/web/search-entities.rq``) and kept as a JSON file
 beside the embedded store (``<store>.search.json``, outside Oxigraph's own directory), written at the end of

@@ -1,6 +1,7 @@
-"""The graph explorer: the partner graph (or one organisation's ego graph) drawn with vis-network, a side
-panel for the node or tie clicked (``/graph/tie`` says what ties two organisations and how we know), and
-the drawn view as GraphML.
+"""The graph explorer: the partner graph (or one organisation's ego graph) drawn with vis-network.
+
+A side panel shows the node or tie clicked (``/graph/tie`` says what ties two organisations and how we
+know); ``/graph/view.graphml`` gives the drawn view as GraphML.
 
 ``/vendor/<file>`` serves vis-network from the installed pyvis package, so the
 page needs nothing from another host.

@@ -1,5 +1,6 @@
-"""Search: ``/search?q=`` as a results page or JSON (by ``Accept`` or ``?format=json``), for the search box
-of every page, the explorer's centre and the suggestions offered for an unknown name.
+"""Search: ``/search?q=`` as a results page or JSON (by ``Accept`` or ``?format=json``).
+
+It serves the search box of every page, the explorer's centre and the suggestions for an unknown name.
 
 The index is ``kb.search``'s, kept per app with the other whole-store results (dropped when the store is
 written through the web, when the index file beside the store is dropped too, so it is rebuilt at once for

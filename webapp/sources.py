@@ -1,6 +1,8 @@
-"""Source documents: ``/documents/<kind>/<key>``, a document's text with every extracted fact's evidence
-marked (``#span-N``), the list of its facts and its warnings at their lines; ``.../evidence?text=`` opens the
-page at the span of one evidence sentence (the link entity pages give beside each sentence)."""
+"""Source documents: ``/documents/<kind>/<key>``, a document's text with its facts marked.
+
+Each fact's evidence is marked (``#span-N``) beside the list of facts and the warnings at their lines;
+``.../evidence?text=`` opens the page at the span of one evidence sentence (the link entity pages give).
+"""
 
 from __future__ import annotations
 

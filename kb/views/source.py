@@ -1,5 +1,6 @@
-"""One source document's page: its text as the store keeps it (``makb:sourceText``), every extracted fact's
-evidence marked in it, the list of those facts, and the warnings at their lines.
+"""One source document's page: its stored text with each fact's evidence marked, the facts, the warnings.
+
+The text is the one the store keeps (``makb:sourceText``); warnings are shown at their lines.
 
 Spans come from the store, never from parsing again: news facts keep their sentence's character offsets
 (``nif:beginIndex``/``endIndex``); a fact with a sentence but no offsets is placed where that sentence first

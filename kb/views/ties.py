@@ -1,6 +1,8 @@
-"""What ties two organisations of the explorer's graph, and how we know: each shared project, agreement,
-partnership, evaluation, recommendation or key action, with the sentences (or source lines) of the
-documents that say each organisation takes part."""
+"""What ties two organisations of the explorer's graph, and how we know.
+
+Each shared project, agreement, partnership, evaluation, recommendation or key action comes with the
+sentences (or source lines) of the documents that say each organisation takes part.
+"""
 
 from __future__ import annotations
 
