@@ -120,19 +120,34 @@ class ScorecardRow:
         return {**asdict(self), "name": self.name}
 
 
-def load_actions(store: Store, names: dict[str, list[str]] | None = None) -> dict[str, Action]:
-    """Every key action with its units, people and countries; their names are added to ``names``."""
+def load_actions(store: Store, names: dict[str, list[str]] | None = None,
+                 recommendations: list[dict[str, str]] | None = None) -> dict[str, Action]:
+    """Every key action with its units, people and countries; their names are added to ``names``.
+
+    The key actions are read as one narrow table and joined here with the small tables of status
+    labels, recommendations (``recommendations``: rows of analysis/recommendations, read when not
+    given) and evaluation titles: a few lookups per key action instead of a dozen.
+    """
+    statuses = {r["status"]: r for r in queries.rows(store, "analysis/statuses")}
+    titles = {r["evaluation"]: r["title"] for r in queries.rows(store, "analysis/evaluations") if "title" in r}
+    recs: dict[str, dict[str, str]] = {}
+    for r in recommendations if recommendations is not None else queries.rows(store, "analysis/recommendations",
+                                                                              sort=True):
+        recs.setdefault(r["recommendation"], r)
     actions: dict[str, Action] = {}
     for r in queries.rows(store, "analysis/key-actions", sort=True):
         iri = r["action"]
         if iri in actions:
             continue
+        status = statuses.get(r.get("status", ""), {})
+        rec = recs.get(r.get("recommendation", ""), {})
+        evaluation = rec.get("evaluation")
         actions[iri] = Action(
             iri=iri, number=r.get("number"), text=r.get("text"), status=r.get("status"),
-            status_label=r.get("statusLabel") or _NO_STATUS, terminal=r.get("terminal") in ("true", "1"),
+            status_label=status.get("statusLabel") or _NO_STATUS, terminal=status.get("terminal") in ("true", "1"),
             due=r.get("dueEnd"), due_text=r.get("dueText"), created=r.get("created"),
-            recommendation=r.get("recommendation"), rec_number=r.get("recNumber"), evaluation=r.get("evaluation"),
-            evaluation_title=r.get("evaluationTitle"))
+            recommendation=r.get("recommendation"), rec_number=rec.get("number"), evaluation=evaluation,
+            evaluation_title=titles.get(evaluation) if evaluation else None)
     for r in queries.rows(store, "analysis/key-action-parties", sort=True):
         a = actions.get(r["action"])
         if a is None:
@@ -181,10 +196,11 @@ def load(store: Store) -> Commitments:
     """The key actions, organisations, names and recommendations of the whole KB."""
     orgs = organisations(store)
     found: dict[str, list[str]] = defaultdict(list)
-    actions = load_actions(store, found)
+    recommendations = queries.rows(store, "analysis/recommendations", sort=True)
+    actions = load_actions(store, found, recommendations)
     acceptance: dict[str, str] = {}
     addressed: list[tuple[str, str | None, str | None]] = []
-    for r in queries.rows(store, "analysis/recommendations", sort=True):
+    for r in recommendations:
         rec = r["recommendation"]
         if "countryName" in r:
             found[r["country"]].append(r["countryName"])
