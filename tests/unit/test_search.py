@@ -3,14 +3,19 @@ acronyms and aliases found, kinds filtered, the file written beside the store an
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from kb import search
 from kb.errors import ConfigError
 from kb.search import EXACT, INSIDE, PREFIX, WORD, Entry, SearchIndex, normalise
 from kb.store import OxigraphStore
+from tests.support.kbs import ERC_TITLE, SEED_FILES
+from tests.support.makb import MakbRunner
 
 ENTRIES = [
     Entry("x:undp", "organisation", "United Nations Development Programme", ("United Nations Development Programme",
@@ -125,3 +130,34 @@ def test_built_from_a_store_and_written_beside_it(seed_store_copy: Path) -> None
         assert path.is_file()
     finally:
         store.close()
+
+
+def test_makb_search_on_the_command_line(seed_store_copy: Path, runner: MakbRunner) -> None:
+    code, out, _ = runner("--store", str(seed_store_copy), "search", "anama", "--json")
+    assert code == 0
+    hits = json.loads(out)["hits"]
+    assert hits[0]["iri"].endswith("/org/anama") and hits[0]["url"] == "/id/org/anama"
+    code, out, _ = runner("--store", str(seed_store_copy), "search", "undp", "--kind", "unit", "--limit", "2")
+    assert code == 0 and len(out.strip().splitlines()) == 2 and "unit" in out
+    code, out, _ = runner("--store", str(seed_store_copy), "search", "qqqq")
+    assert code == 1 and "nothing called 'qqqq'" in out
+    code, _, err = runner("--store", str(seed_store_copy), "search", "x", "--limit", "0")
+    assert code == 2 and "--limit" in err
+
+
+def test_a_web_write_drops_the_index_file_and_the_next_search_sees_the_new_document(
+        seed_store_copy: Path, make_app: Callable[..., Flask]) -> None:
+    path = seed_store_copy.resolve().with_name(seed_store_copy.name + ".search.json")
+    app = make_app(seed_store_copy, MAKB_WRITE_TOKEN="secret")
+    client = app.test_client()
+    assert client.get("/search?q=zorblat&format=json").get_json()["hits"] == []
+    assert path.is_file()
+    text = SEED_FILES["erc"].read_text(encoding="utf-8").replace(ERC_TITLE, "Zorblat " + ERC_TITLE)
+    assert "Zorblat" in text
+    resp = client.post("/upload?name=zorblat.txt", data=text.encode("utf-8"),
+                       headers={"Authorization": "Bearer secret", "Content-Type": "text/plain"})
+    assert resp.status_code in (200, 201), resp.get_data(as_text=True)
+    assert not path.exists()                              # dropped with the write
+    hits = client.get("/search?q=zorblat&format=json").get_json()["hits"]
+    assert hits and hits[0]["label"] == "Zorblat " + ERC_TITLE and hits[0]["kind"] == "evaluation"
+    assert path.is_file()                                 # and written again for the next start
