@@ -39,7 +39,7 @@ def _same_origin(href: str) -> str | None:
 def _fetch(client: FlaskClient, url: str) -> tuple[int, str, str]:
     """(status, media type, text) of ``url``, one redirect followed; the answer is closed once read."""
     with client.get(url) as resp:
-        status, mimetype, location = resp.status_code, resp.mimetype, resp.headers.get("Location")
+        status, mimetype, location = resp.status_code, resp.mimetype or "", resp.headers.get("Location")
         body = resp.get_data(as_text=True) if mimetype == "text/html" else ""
     target = _same_origin(location) if location and status in (301, 302, 303, 307, 308) else None
     return _fetch(client, target) if target else (status, mimetype, body)
@@ -132,7 +132,9 @@ def test_tie_details_and_the_drawn_view(client: FlaskClient) -> None:
     G = nx.parse_graphml(graphml.get_data(as_text=True))
     assert set(G.nodes) == {ANAMA, UNDP}
     page = client.get("/graph?type=national-authority&type=un-agency").get_data(as_text=True)
-    data = json.loads(re.search(r'id="graph-data">(.*?)</script>', page, re.S).group(1))
+    found = re.search(r'id="graph-data">(.*?)</script>', page, re.S)
+    assert found is not None
+    data = json.loads(found.group(1))
     assert {n["info"]["type"] for n in data["nodes"] if n["id"] != "more-organisations"} <= {
         "National authority", "UN agency"}
     assert 'class="edge-details"' in page and 'class="node-details"' in page
