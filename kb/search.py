@@ -13,6 +13,7 @@ quality; hits of the same quality are ranked by connectedness (how many statemen
 from __future__ import annotations
 
 import bisect
+import contextlib
 import heapq
 import json
 import os
@@ -244,8 +245,12 @@ def refresh(store: Store) -> SearchIndex | None:
         return None
     index = build_index(store)
     with _lock:
-        index.save(path)
         _loaded.pop(str(path), None)
+        try:
+            index.save(path)
+        except OSError:        # a place that cannot be written: readers build the index in memory instead
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
     return index
 
 
