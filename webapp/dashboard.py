@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import Any, cast
 
 from flask import Blueprint, Response, render_template, request, url_for
@@ -19,7 +20,6 @@ from kb.analysis.scorecard import load as load_commitments
 from kb.errors import ConfigError
 from kb.views.dashboard import (
     FORMATS,
-    OVERDUE_ROWS,
     ROW_FILTER,
     SCORECARD_KINDS,
     Dashboard,
@@ -50,14 +50,25 @@ def _format() -> str:
     return _MEDIA.get(best or "", "html")
 
 
+#: page models kept for the last filter sets asked for
+BOARDS_KEPT = 16
+
+
+@lru_cache(maxsize=BOARDS_KEPT)
+def _built(commitments: Commitments, filters: DashboardFilters) -> Dashboard:
+    """The page model of ``filters`` over ``commitments`` (a new store state reads new commitments, so an old
+    page model is never found for it)."""
+    return build(commitments, filters)
+
+
 def _board(filters: DashboardFilters) -> Dashboard:
-    """The page model of ``filters``: the KB's key actions are read once per store state, each filter set is
-    kept in the app's bounded cache of whole-KB results."""
+    """The page model of ``filters``: the KB's key actions are read once per store state into the app's cache
+    of whole-KB results; the filtered page models live in a small cache of their own, so that many filter
+    sets never push the whole-KB read out."""
     state = kb()
     store = state.store
     commitments: Commitments = state.derived.get(("commitments",), lambda: load_commitments(store))
-    key = ("dashboard", *sorted(filters.query().items()))
-    return state.derived.get(key, lambda: build(commitments, filters))
+    return _built(commitments, filters)
 
 
 def _linker(filters: DashboardFilters, view: ScorecardView) -> Callable[..., str]:
@@ -87,9 +98,12 @@ def dashboard() -> Response:
     # the page's default as-of date is today; the library only ever gets it as a parameter
     filters = DashboardFilters.parse(args, date.today())
     view = ScorecardView.parse(args)
-    apage = args.get("apage", "1")
-    if not apage.isdigit() or int(apage) < 1:
-        raise ConfigError(f"apage must be a positive whole number, got {apage!r}")
+    pages = {}
+    for name in ("apage", "opage"):
+        value = args.get(name, "1")
+        if not value.isdigit() or int(value) < 1:
+            raise ConfigError(f"{name} must be a positive whole number, got {value!r}")
+        pages[name] = int(value)
     board = _board(filters)
     stamp = filters.as_of.isoformat()
     if fmt == "csv":
@@ -103,11 +117,13 @@ def dashboard() -> Response:
         resp = Response(json.dumps(dashboard_json(board, view), ensure_ascii=False, indent=1),
                         mimetype="application/json")
     else:
-        actions, apages = board.actions_page(int(apage))
+        actions, apages = board.actions_page(pages["apage"])
+        late, opages = board.overdue_page(pages["opage"])
         html = render_template("dashboard.html", d=board, f=filters, v=view, card=board.scorecard(view),
-                               kinds=SCORECARD_KINDS, actions=actions, apage=int(apage), apages=apages,
+                               kinds=SCORECARD_KINDS, actions=actions, apage=pages["apage"], apages=apages,
+                               late=late, opage=pages["opage"], opages=opages,
                                link=_linker(filters, view), card_filter=ROW_FILTER, per_choices=PER_PAGE_CHOICES,
-                               overdue_cap=OVERDUE_ROWS, past_due_colour=PAST_DUE_COLOUR,
+                               past_due_colour=PAST_DUE_COLOUR,
                                overdue_colour=STATUS_BY_KEY["Overdue"].colour)
         resp = Response(html, mimetype="text/html")
     if "format" not in args:

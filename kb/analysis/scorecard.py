@@ -172,9 +172,9 @@ def _oldest_key(a: Action) -> tuple[int, str, str, str]:
     return (0 if a.due else 1, a.due or "", a.created or "", a.iri)
 
 
-@dataclass
+@dataclass(eq=False)
 class Commitments:
-    """Everything the scorecards are counted from, read from the KB once."""
+    """Everything the scorecards are counted from, read from the KB once (equal only to itself)."""
 
     actions: dict[str, Action]
     orgs: dict[str, OrgInfo]

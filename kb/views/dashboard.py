@@ -39,10 +39,10 @@ SCORECARD_KINDS: tuple[tuple[str, str], ...] = (
 NAME_HEADINGS = {"org": "Organisation", "unit": "Unit", "person": "Person", "country": "Country"}
 #: the filter a scorecard row sets when followed, per kind
 ROW_FILTER = {"org": "org", "unit": "unit", "person": "person", "country": "country"}
-#: past-due key actions listed on the page (the CSV has them all)
-OVERDUE_ROWS = 200
+#: past-due key actions per page of their table (the CSV has them all)
+OVERDUE_PER_PAGE = 20
 #: key actions per page of the full list
-ACTIONS_PER_PAGE = 50
+ACTIONS_PER_PAGE = 25
 #: output formats of the dashboard
 FORMATS = ("html", "csv", "json")
 FILTER_HEADINGS = {"org": "Organisation", "unit": "Unit", "person": "Person", "country": "Country",
@@ -133,11 +133,19 @@ class Dashboard:
         return ScorecardPage(view, rows[start:start + view.per], len(rows), pages, columns)
 
     def actions_page(self, page: int) -> tuple[list[ActionRow], int]:
-        """(rows, number of pages) of the full key-action list."""
-        pages = max(1, math.ceil(len(self.actions) / ACTIONS_PER_PAGE))
-        if page > pages:
-            raise ConfigError(f"apage {page} is past the last page ({pages}) of the key actions")
-        return self.actions[(page - 1) * ACTIONS_PER_PAGE:page * ACTIONS_PER_PAGE], pages
+        """(rows, number of pages) of the full key-action list (``apage``)."""
+        return _page(self.actions, page, ACTIONS_PER_PAGE, "apage", "key actions")
+
+    def overdue_page(self, page: int) -> tuple[list[ActionRow], int]:
+        """(rows, number of pages) of the past-due table (``opage``), longest past due first."""
+        return _page(self.overdue_rows, page, OVERDUE_PER_PAGE, "opage", "past-due key actions")
+
+
+def _page(rows: list[ActionRow], page: int, per: int, name: str, what: str) -> tuple[list[ActionRow], int]:
+    pages = max(1, math.ceil(len(rows) / per))
+    if page > pages:
+        raise ConfigError(f"{name} {page} is past the last page ({pages}) of the {what}")
+    return rows[(page - 1) * per:page * per], pages
 
 
 def _row(a: Action, c: Commitments, f: DashboardFilters) -> ActionRow:

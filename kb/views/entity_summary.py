@@ -162,6 +162,9 @@ def summarise(store: Store, e: Entity, as_of: date) -> Summary:
             continue
         values = [(st.label or st.term.value, st.term.value if st.term.kind == "uri" else None)
                   for st in group.statements]
+        if heading == "Also called":   # not the names already shown
+            shown_names = {e.label.casefold(), *(v.casefold() for _, vs in s.facts for v, _ in vs)}
+            values = [v for v in values if v[0].casefold() not in shown_names]
         if values:
             s.facts.append((heading, values))
     if kind in ("organisation", "unit", "person", "country", "evaluation", "recommendation", "key action"):
