@@ -14,6 +14,7 @@ Findings (``warnings``): ``unknown-organisation``, ``no-date``, ``ambiguous-date
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
@@ -82,11 +83,36 @@ def parse_many(items: Sequence[tuple[str, str]], registry: Registry) -> list[New
             contexts.append(exc)
             continue
         contexts.append(ctx)
-    sentences = [s for c in contexts if isinstance(c, Context) for s in c.sentences]
-    ner = [s.kind == "prose" and nlp.needs_ner(s.text) for s in sentences]
-    for s, spacy_doc in zip(sentences, nlp.annotate([s.text for s in sentences], registry, ner=ner), strict=True):
-        s.entities = [Entity(e.start_char, e.end_char, e.label_, e.ent_id_, e.text) for e in spacy_doc.ents]
+    _label([c for c in contexts if isinstance(c, Context)], registry)
     return [c if isinstance(c, ParseError) else _finish(c) for c in contexts]
+
+
+_GAP = "\n\n"
+
+
+def _label(contexts: list[Context], registry: Registry) -> None:
+    """Set every sentence's spaCy entities.  The sentences of a release are joined into two texts (those the
+    statistical recogniser reads, and those only the registry ruler reads), so spaCy handles one document per
+    group instead of one per sentence; entities are mapped back to their sentences."""
+    groups: list[tuple[list[Sentence], bool]] = []
+    for ctx in contexts:
+        ner = [s.kind == "prose" and nlp.needs_ner(s.text) for s in ctx.sentences]
+        for flag in (True, False):
+            group = [s for s, n in zip(ctx.sentences, ner, strict=True) if n is flag]
+            if group:
+                groups.append((group, flag))
+    texts = [_GAP.join(s.text for s in group) for group, _flag in groups]
+    for (group, _flag), spacy_doc in zip(groups, nlp.annotate(texts, registry, ner=[f for _g, f in groups]),
+                                         strict=True):
+        starts, pos = [], 0
+        for s in group:
+            starts.append(pos)
+            pos += len(s.text) + len(_GAP)
+        for e in spacy_doc.ents:
+            i = bisect.bisect_right(starts, e.start_char) - 1
+            s, base = group[i], starts[i]
+            if e.end_char <= base + len(s.text):     # an entity across two sentences is dropped
+                s.entities.append(Entity(e.start_char - base, e.end_char - base, e.label_, e.ent_id_, e.text))
 
 
 def _prepare(ctx: Context) -> None:
