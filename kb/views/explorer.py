@@ -282,8 +282,8 @@ def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, ce
         node: dict[str, Any] = {
             "id": n, "label": label, "title": _node_title(data, ranks.get(n, 0.0), G.degree(n)),
             "color": ORG_TYPE_STYLE[org_type][1], "size": _size(ranks.get(n, 0.0), top),
-            "url": entity_path(n, base), "group": org_type or UNKNOWN_TYPE, "search": (data.get("label") or "").lower(),
-            "rank": order[n], "info": _info(G, n, base),
+            "url": entity_path(n, base), "orgType": org_type or UNKNOWN_TYPE,
+            "search": (data.get("label") or "").lower(), "rank": order[n], "info": _info(G, n, base),
         }
         if n == center:
             node.update(borderWidth=4, font={"size": 18, "bold": True})
@@ -315,7 +315,7 @@ def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, ce
                       "color": {"background": MORE_STYLE[1], "border": "#333333"}, "size": MAX_SIZE,
                       "shape": "box", "borderWidth": 2, "shapeProperties": {"borderDashes": [6, 4]},
                       "font": {"size": 16, "color": "#1d2733", "bold": True}, "margin": 10,
-                      "url": None, "group": "more", "search": "", "rank": -1,
+                      "url": None, "orgType": "more", "search": "", "rank": -1,
                       "info": {"name": f"{len(folded):,} more organisations", "folded": len(folded)}})
         for inside, weight in sorted(to_more.items()):
             edges.append({"from": inside, "to": MORE_NODE, "width": _width(weight), "dashes": True,

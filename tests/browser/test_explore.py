@@ -124,7 +124,7 @@ def test_filter_by_type_and_export_the_view(browser: Browser, site: str, tmp_pat
         page.check("input[name=type][value=un-agency]")
         page.click("form.filters button.primary")
         wait_for_graph(page)
-        groups = page.evaluate("() => window.makbGraph.body.data.nodes.get().map(n => n.group)")
+        groups = page.evaluate("() => window.makbGraph.body.data.nodes.get().map(n => n.orgType)")
         assert groups and set(groups) <= {"national-authority", "un-agency", "more"}
         drawn = set(page.evaluate("() => window.makbGraph.body.data.nodes.getIds()"))
         with page.expect_download() as info:

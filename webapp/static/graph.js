@@ -15,14 +15,15 @@
   window.makbGraph = network;
 
   /* ------------------------------------------------------------ labels readable at the current zoom */
-  const labelled = data.nodes.filter((n) => n.rank >= 0 && n.rank < data.labelled).map((n) => n.id);
+  // the most central nodes and the aggregate node (rank -1) keep readable labels
+  const labelled = data.nodes.filter((n) => n.rank < data.labelled);
   let lastSize = 0;
   function fitLabels() {
     const scale = network.getScale() || 1;
     const size = Math.max(14, Math.min(120, Math.round(13 / scale)));
     if (size === lastSize || !labelled.length) return;
     lastSize = size;
-    nodes.update(labelled.map((id) => ({ id: id, font: { size: size } })));
+    nodes.update(labelled.map((n) => ({ id: n.id, font: Object.assign({}, n.font || {}, { size: size }) })));
   }
 
   function ready() {
