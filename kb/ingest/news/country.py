@@ -1,5 +1,6 @@
-"""The country a release is about: datelines, places and "in X", demonyms; donors named with their
-country ("Government of X") count little.
+"""The country a release is about, from datelines, places, "in X" and demonyms.
+
+Donors named with their country ("Government of X") count little.
 
 Reads: lines and sentences, registry names, the place gazetteer, the publisher.  Sets: ``Context.country``
 and ``Context.country_evidence``; ``country_hits`` gives the countries a sentence names outside

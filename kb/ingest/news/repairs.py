@@ -1,5 +1,6 @@
-"""Repairs and filters of organisation spans: fragments, seats, units named with their organisation, and
-spaCy's statistical ORG proposals.
+"""Repairs and filters of organisation spans, and spaCy's statistical ORG proposals.
+
+Fragments ("... and H" of "H.E."), seats ("Embassy of X in Y"), units named with their organisation.
 
 Reads: a sentence's text, its spaCy entities and the spans found so far.  Sets nothing: each function says
 whether or where a candidate name is cut, or proposes spans (``ner_spans``) for ``organisations.org_spans``.
