@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.__main__ import corpus_for
+from bench.corpus.generate import corpus_for
 from bench.run.measure import percentile
 
 

@@ -254,8 +254,7 @@ def _info(G: nx.Graph, n: str, base: str) -> dict[str, Any]:
                             "type": ORG_TYPE_STYLE[org_type][0], "country": data.get("country"),
                             "partners": G.degree(n), "projects": len(projects), "entity": entity_path(n, base),
                             "ego": _ego_url(n), "units": len(data.get("members") or [])}
-    if data.get("country"):
-        info["dashboard"] = "/dashboard?" + urllib.parse.urlencode({"country": data["country"]})
+    info["dashboard"] = "/dashboard?" + urllib.parse.urlencode({"unit" if data.get("unit") else "org": n})
     return info
 
 

@@ -110,6 +110,11 @@ def test_a_node_opens_its_panel_and_the_tables_work_from_the_keyboard(browser: B
         panel = page.locator("#graph-panel")
         assert "UN agency" in panel.inner_text() and "Open commitments" in panel.inner_text()
         assert panel.locator("a", has_text="Its partners (ego graph)").count() == 1
+        panel.locator("a", has_text="Its commitments (dashboard)").click()
+        page.wait_for_url("**/dashboard?org=*", timeout=15000)
+        assert page.locator("h1").count() == 1
+        page.go_back()
+        wait_for_graph(page)
         page.locator("button.edge-details").first.focus()
         page.keyboard.press("Enter")
         panel.locator("ul.ties li").first.wait_for(timeout=10000)

@@ -138,3 +138,8 @@ def test_tie_details_and_the_drawn_view(client: FlaskClient) -> None:
     assert {n["info"]["type"] for n in data["nodes"] if n["id"] != "more-organisations"} <= {
         "National authority", "UN agency"}
     assert 'class="edge-details"' in page and 'class="node-details"' in page
+    for node in data["nodes"]:                  # each panel's links answer
+        if node["id"] != "more-organisations":
+            for key in ("entity", "ego", "dashboard"):
+                with client.get(node["info"][key]) as resp:
+                    assert resp.status_code == 200, (key, node["info"][key])

@@ -68,8 +68,8 @@
     if (info.units) rows.push(["Units merged", info.units]);
     rows.forEach(([k, v]) => { dl.appendChild(el("dt", k)); dl.appendChild(el("dd", v === undefined ? "" : String(v))); });
     const links = el("ul", null, { class: "inline" });
-    const items = [link("Its page", info.entity), link("Its partners (ego graph)", info.ego)];
-    if (info.dashboard) items.push(link("Commitments in " + info.country, info.dashboard));
+    const items = [link("Its page", info.entity), link("Its partners (ego graph)", info.ego),
+      link("Its commitments (dashboard)", info.dashboard)];
     items.forEach((a) => { const li = el("li"); li.appendChild(a); links.appendChild(li); });
     show([el("h2", info.name + (info.acronym && info.acronym !== info.name ? " (" + info.acronym + ")" : "")), dl, links]);
   }
