@@ -196,7 +196,20 @@ def summarise(store: Store, e: Entity, as_of: date) -> Summary:
     return s
 
 
+#: the singular of each count's label
+SINGULAR = {"key actions": "key action", "partners": "partner", "units": "unit", "projects funded": "project funded",
+            "projects implemented": "project implemented", "consortia": "consortium",
+            "agreements and partnerships": "agreement or partnership",
+            "recommendations addressed to it": "recommendation addressed to it", "recommendations": "recommendation",
+            "projects and evaluations there": "project or evaluation there", "news mentions": "news mention",
+            "documents naming it": "document naming it", "source documents": "source document"}
+
+
 def _counts(e: Entity, s: Summary, as_of: date) -> list[tuple[str, int]]:
+    return [(SINGULAR.get(label, label) if n == 1 else label, n) for label, n in _plural_counts(e, s, as_of)]
+
+
+def _plural_counts(e: Entity, s: Summary, as_of: date) -> list[tuple[str, int]]:
     counts: list[tuple[str, int]] = []
     if s.actions_total and s.kind != "key action":
         counts.append(("key actions", s.actions_total))

@@ -113,3 +113,11 @@ def test_long_source_lists_are_paged(client: FlaskClient, monkeypatch: pytest.Mo
     assert section.count("<li>") == 1 and "<details open>" in section and 'rel="prev"' in section
     assert client.get("/id/org/undp?spage=3").status_code == 400
     assert client.get("/id/org/undp?spage=x").status_code == 400
+
+
+def test_a_country_page_counts_its_commitments_in_plain_words(client: FlaskClient) -> None:
+    page = client.get("/id/place/tajikistan", headers={"Accept": "text/html"}).get_data(as_text=True)
+    head = page.split('<ul class="figures entity-counts">')[1].split("</ul>")[0]
+    assert "<b>7</b> key actions" in head and "<b>1</b> past due" in head
+    assert "<b>1</b> document naming it" in head and "<b>2</b> source documents" in head
+    assert 'href="/dashboard?country=https://w3id.org/makb/id/place/tajikistan"' in page
