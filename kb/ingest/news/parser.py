@@ -76,6 +76,8 @@ def parse_many(items: Sequence[tuple[str, str]], registry: Registry) -> list[New
 
     A release that cannot be read gives its ``ParseError`` in its place; the others are still read.
     """
+    if not items:       # a build without news: the gazetteers are not loaded
+        return []
     gaz = organisations.gazetteer(registry)
     gazetteer = load_places(str(registry.countries_path), PLACE_ALIASES)
     contexts: list[Context | ParseError] = []
