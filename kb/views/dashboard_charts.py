@@ -23,6 +23,8 @@ AXIS_HEIGHT = 36
 TIMELINE_HEIGHT = 240
 TIMELINE_LEFT = 48
 MAX_MONTHS = 120
+#: widest bar of the timeline (few months would otherwise draw slabs)
+MAX_BAR_WIDTH = 36.0
 #: computed overdue: due before the as-of date and not terminal (never a status colour)
 PAST_DUE_COLOUR = "#5b2a86"
 NOT_YET_DUE_COLOUR = "#0b5cad"
@@ -126,7 +128,8 @@ def timeline_chart(due_open: list[tuple[str, bool]], as_of: date) -> Chart:
     bars = []
     for i, month in enumerate(months):
         n, late = per_month.get(month, 0), late_per_month.get(month, 0)
-        x, w = left + i * width + 1, max(1.0, width - 2)
+        w = min(max(1.0, width - 2), MAX_BAR_WIDTH)
+        x = left + i * width + (width - w) / 2
         if late:
             bars.append(Bar(month, late, x, axis_y - late * scale, w, late * scale, PAST_DUE_COLOUR,
                             "past due"))
