@@ -19,10 +19,10 @@ from markupsafe import escape
 
 from kb import queries
 from kb.analysis import partner_graph, scorecard
-from kb.errors import ConfigError
-from kb.store import OxigraphStore
 from kb.analysis.scorecard import load as load_commitments
 from kb.analysis.scorecard import tally
+from kb.errors import ConfigError
+from kb.store import OxigraphStore
 from kb.views.dashboard import build as build_dashboard
 from kb.views.dashboard_filters import DashboardFilters
 from kb.views.entity import describe, entity_path, iri_for_path, split_suffix
@@ -338,7 +338,8 @@ def test_dashboard_scorecards_agree_with_the_analysis(store: OxigraphStore) -> N
     as_of = date(2021, 1, 1)
     board = build_dashboard(load_commitments(store), DashboardFilters(as_of))
     for by in ("org", "unit", "person", "country"):
-        mine = {r.key: (r.actions, r.open, r.overdue, r.completed, r.completion_rate) for r in board.scorecards[by] if r.actions}
+        mine = {r.key: (r.actions, r.open, r.overdue, r.completed, r.completion_rate)
+                for r in board.scorecards[by] if r.actions}
         theirs = {r.key: (r.actions, r.open, r.overdue, r.completed, r.completion_rate)
                   for r in scorecard(store, by, as_of) if r.actions}
         assert mine == theirs, by
