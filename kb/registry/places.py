@@ -26,6 +26,8 @@ SUBDIVISION_KINDS = {
 }
 _TAILS = re.compile(r"\s+(?:province|provinces|oblast|oblasts|governorate|governorates|district|districts|region"
                     r"|regions|rayon|raion|state|municipality|department|prefecture|county|city)$")
+#: population from which a city's other spellings are read too
+_ALTERNATES_FROM = 100_000
 _ARTICLE = re.compile(r"^(?:al|as|an|ad|ash|ar|az|el) ")
 
 
@@ -87,9 +89,12 @@ class Places:
             cc = city["countrycode"]
             if cc not in self.country_names:
                 continue
-            names = {city["name"], *(a for a in city.get("alternatenames", []) if a.isascii() and a[:1].isupper())}
+            population = int(city.get("population") or 0)
+            # other spellings of the larger cities only ("Kiev", "Arbil"): they are the ones printed variously
+            alternates = city.get("alternatenames", []) if population >= _ALTERNATES_FROM else []
+            names = {city["name"], *(a for a in alternates if a.isascii() and a[:1].isupper())}
             for n in names:
-                self._add(n, "city", self.country_names[cc], cc, int(city.get("population") or 0))
+                self._add(n, "city", self.country_names[cc], cc, population)
 
     def _add(self, name: str, kind: str, country: str, iso: str, rank: int) -> None:
         key = fold(name)
