@@ -53,7 +53,7 @@ def normalise(name: str) -> str:
     text = unicodedata.normalize("NFKC", name).replace("\u2019", "'").replace("&", " and ")
     text = _SPACE_RUN.sub(" ", text).strip(" .,;:()\"'").lower()
     text = text.removeprefix("the ")
-    return text.replace("organisation", "organization").replace("centre", "center")
+    return text.replace("organisation", "organization").replace("centre", "center").replace("programme", "program")
 
 
 @dataclass

@@ -50,6 +50,7 @@ def _name_pattern(name: str) -> str:
         p = "-?".join(re.escape(piece) for piece in token.split("-"))
         p = re.sub(r"['\u2019]", "['\u2019]", p)
         p = re.sub(r"(?i)organi[sz]ation", "organi[sz]ation", p)
+        p = re.sub(r"(?i)programme\b", "program(?:me)?", p)
         p = re.sub(r"(?i)cent(?:er|re)", "cent(?:er|re)", p)
         parts.append(p)
     return "(?i:" + r"\s+".join(parts) + ")"

@@ -14,7 +14,6 @@ import re
 
 from kb.ingest.news import patterns as pat
 from kb.ingest.news.document import Context, Sentence, Span
-from kb.ingest.news.organisations import OFFICE_OWNERS
 from kb.model import NewsDocument, OrgRef, PersonRef
 from kb.registry.resolver import mint_country_office
 
@@ -27,6 +26,12 @@ _MILITARY = frozenset({"brigadier", "general", "colonel", "major", "lieutenant",
                        "commander", "lt", "col", "gen", "brig"})
 _HONORIFIC_BEFORE = re.compile(r"(?:H\.\s?E\.?|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|Excellency)\s*$")
 _NEXT_PERSON = re.compile(r",?\s+and\s+(?:H\.\s?E\.?|Mr|Ms|Mrs|Dr|Prof)\b")
+#: organisations whose posts "in <country>" are in their country office there (as the resolver mints them)
+_AGENCIES = ("un-agency", "intergovernmental")
+_ORG_IN_COUNTRY = re.compile(r"\s*\)?\s*(?:\([A-Z]{2,10}\)\s*)?(?P<where>(?:in|for)\s+(?:the\s+)?"
+                             r"[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)")
+#: "... of the United Nations Development Program (UNDP) in Azerbaijan Nuno Queiroz": the post's tail
+_POST_TAIL = re.compile(r"\s*(?:\([A-Z]{2,10}\)\s*)?(?:in|for)\s+(?:the\s+)?[A-Z][\w\-]*\s+$")
 _IN_COUNTRY = re.compile(r"\s+(?:in|for)\s+(?:the\s+)?(?P<c>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*)$")
 _AFTER_NAME = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?(?:(?P<rank>first|second|third|acting|deputy|former|senior|interim"
                          r"|chief|executive)\s+)?")
@@ -254,10 +259,14 @@ def role_of(ctx: Context, s: Sentence, span: tuple[int, int]) -> tuple[str | Non
     if role_text and not any(w.lower() in pat.ROLE_WORDS for w in re.findall(r"[\w\-]+", role_text)):
         role_text = None
     place = _IN_COUNTRY.search(role_text) if role_text and org is not None else None
+    if place is None and inside and org is not None:     # "Representative of UNDP (UNDP) in Azerbaijan"
+        tail = _ORG_IN_COUNTRY.match(s.text, inside[-1].end, b)
+        place = _IN_COUNTRY.search(" " + tail.group("where")) if tail else None
     country = ctx.registry.country(place.group("c")) if place else None
-    if place and country and org is not None and not org.parent and org.org_type in OFFICE_OWNERS:
+    if place and country and org is not None and not org.parent and org.org_type in _AGENCIES:
         # "UNDP Resident Representative in Ukraine": the post is in the agency's office there
-        role_text = role_text[:place.start()] if role_text else role_text
+        role_text = role_text[:place.start()].rstrip() if role_text and role_text.endswith(place.group(0)) \
+            else role_text
         short = org.acronym or org.label
         org = ctx.lookup(f"{short} {country}") or mint_country_office(ctx.registry, short, country)
     return role_text, org
@@ -304,6 +313,10 @@ def entity_persons(ctx: Context, s: Sentence) -> list[PersonRef]:
         if role_span is None:
             before = run_before(ctx, s, e.start)
             role_span = before if before and has_role(ctx, s, before) else None
+        tail = _POST_TAIL.search(s.text[:start]) if role_span is None else None
+        if tail:
+            before = run_before(ctx, s, tail.start())
+            role_span = (before[0], start) if before and has_role(ctx, s, before) else None
         role, org = role_of(ctx, s, role_span) if role_span else (None, None)
         if org is None and s.kind == "contact" and role:
             org = ctx.publisher

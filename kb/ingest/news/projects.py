@@ -24,7 +24,7 @@ def find_titles(ctx: Context) -> None:
     for s in ctx.prose():
         masked = s.text
         for m in pat.QUOTED.finditer(s.text):
-            q = (m.group(1) or m.group(2) or "").strip()
+            q = (m.group(1) or m.group(2) or "").strip().removesuffix(".")
             if not pat.title_case(q):
                 continue
             before, after = s.text[max(0, m.start() - 40):m.start()].lower(), s.text[m.end():m.end() + 30].lower()
