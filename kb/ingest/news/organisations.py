@@ -105,6 +105,18 @@ def gazetteer(registry: Registry) -> Gazetteer:
     return gaz
 
 
+def _person_trimmed(name: str) -> str:
+    """"KOICA Laos Office Oh Sungsoo": words after the last organisation word that read as a person's name
+    (no connector, no organisation word) are not part of the organisation's name."""
+    words = name.split()
+    last = max((i for i, w in enumerate(words) if w.lower() in pat.ORG_WORDS), default=-1)
+    tail = words[last + 1:]
+    if last >= 1 and 2 <= len(tail) <= 3 and all(re.fullmatch(pat.NAME_TOKEN, w) and w.lower() not in
+                                                  pat.NOT_NAME_WORDS for w in tail):
+        return " ".join(words[:last + 1])
+    return name
+
+
 def _spells(full: str, acronym: str) -> bool:
     """The capitals of a name contain the acronym's letters in order ("Lebanon Mine Action Centre" LMAC)."""
     capitals = iter(re.sub(r"[^A-Z]", "", full))
@@ -254,7 +266,7 @@ def phrase_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
                 continue
             name = text[start:end].rstrip("'\u2019s") if text[start:end].endswith(("'s", "\u2019s")) \
                 else text[start:end]
-            name = seat_trimmed(name)
+            name = seat_trimmed(_person_trimmed(name))
             if part_of_named(text, start + len(name), name, spans):
                 continue    # "the Demining Department of SESU": a part of SESU, named with it
             owner = next((sp for sp in spans if sp.end < start and not text[sp.end:start].strip()), None)

@@ -55,6 +55,8 @@ NOT_NAME_WORDS = STOP_WORDS | ROLE_WORDS | ORG_WORDS | ORG_LAST_WORDS | NOT_ORG_
 CONNECTORS = words("connectors")
 SMALL_WORDS = words("small_words")
 SAY_VERBS = "|".join(load("words")["say_verbs"])
+#: verbs a person's name is the subject of in news prose ("Ambassador X signed ...")
+ACT_VERBS = "|".join(load("words")["act_verbs"])
 
 
 def name_key(text: str) -> str:
@@ -133,6 +135,9 @@ class PlaceHit:
     end: int
 
 
+_DIRECTIONS = frozenset({"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west"})
+
+
 def find_places(text: str) -> list[PlaceHit]:
     """Named sub-national places of a stated kind ("Aghjabedi, Beylagan and Saatli districts", "the province of X")."""
     hits: list[PlaceHit] = []
@@ -146,7 +151,9 @@ def find_places(text: str) -> list[PlaceHit]:
                 continue    # "districts of Ninewa governorate": Ninewa is the governorate
             for pm in re.finditer(_PNAME, m.group("list")):
                 name = pm.group(0)
-                if name.split()[0].lower() in PLACE_STOP or name.lower() in PLACE_STOP:
+                if name.lower() in _DIRECTIONS:     # "the Northern and Eastern provinces"
+                    name = f"{name} {re.sub(r'(?i)ies$', 'y', m.group('kind')).rstrip('sS').title()}"
+                elif name.split()[0].lower() in PLACE_STOP or name.lower() in PLACE_STOP:
                     continue
                 hits.append(PlaceHit(name, kind, base + pm.start(), base + pm.end()))
     hits.sort(key=lambda h: h.start)
@@ -257,7 +264,7 @@ def fold_types(types: list[str]) -> dict[str, str]:
         if t == "Memorandum":
             target = next((u for u in types if u.startswith("Memorandum of")), t)
         elif t == "Agreement":
-            target = next((u for u in types if u.endswith(" Agreement")), t)
+            target = next((u for u in types if u.endswith((" Agreement", " Contract"))), t)
         out[t] = target
     return out
 

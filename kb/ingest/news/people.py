@@ -24,6 +24,7 @@ _NAME_WORD = re.compile(rf"{pat.NAME_TOKEN}|[A-Z]\.|(?:van|von|de|der|den|da|di|
 #: ranks printed before a name that are not the post held ("Brigadier General Ziad Nasr, Director of LMAC")
 _MILITARY = frozenset({"brigadier", "general", "colonel", "major", "lieutenant", "captain", "admiral", "marshal",
                        "commander", "lt", "col", "gen", "brig"})
+_POSTED_TO = re.compile(r"\s+(?:to|in)\s+(?:the\s+)?")
 _HONORIFIC_BEFORE = re.compile(r"(?:H\.\s?E\.?|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|Excellency)\s*$")
 _NEXT_PERSON = re.compile(r",?\s+and\s+(?:H\.\s?E\.?|Mr|Ms|Mrs|Dr|Prof)\b")
 #: organisations whose posts "in <country>" are in their country office there (as the resolver mints them)
@@ -116,7 +117,7 @@ def persons_in(ctx: Context, s: Sentence) -> list[PersonRef]:
         nxt = runs[i + 1] if i + 1 < len(runs) else None
         comma_gap = nxt is not None and re.fullmatch(r",\s+(?:the\s+)?", s.text[b:nxt[0]]) is not None
         tail = s.text[b:]
-        ends_clause = re.match(rf"\s*(?:[,.;:)!?]|$|(?:{pat.SAY_VERBS}|and|who)\b)", tail) is not None
+        ends_clause = re.match(rf"\s*(?:[,.;:)!?]|$|(?:{pat.SAY_VERBS}|{pat.ACT_VERBS}|and|who)\b)", tail) is not None
         # "Ruslan Ismayil-zada, Communications Officer"
         name_units = name_part(ctx, s, units)
         if name_units and len(name_units) == len(trim_stop(ctx, s, units)) and comma_gap and nxt \
@@ -137,6 +138,11 @@ def persons_in(ctx: Context, s: Sentence) -> list[PersonRef]:
         # "UNDP Resident Representative John Smith said"
         role_idx = [k for k, (x, y, sp) in enumerate(units) if sp is None and s.text[x:y].lower() in pat.ROLE_WORDS]
         tail_units = units[role_idx[-1] + 1:] if role_idx else []
+        role_end = units[role_idx[-1]][1] if role_idx else b
+        posted = _posted_to(ctx, s.text, role_end) if role_idx else None
+        if posted:      # "Ambassador to Sri Lanka Mizukoshi Hideaki": the country is part of the post
+            role_end = posted
+            tail_units = [u for u in tail_units if u[0] > posted]
         name_units = name_part(ctx, s, tail_units)
         if role_idx and name_units and len(name_units) == len(tail_units) and ends_clause:
             # "Brigadier General Ziad Nasr, Director of LMAC": the post after the name is the one held
@@ -145,7 +151,7 @@ def persons_in(ctx: Context, s: Sentence) -> list[PersonRef]:
                             for x, y, sp in trim_stop(ctx, s, title_units))
             after_role = rank_only and comma_gap and nxt is not None and has_role(ctx, s, (nxt[0], nxt[1]))
             add(name_units[0][0], name_units[-1][1], " ".join(s.text[x:y] for x, y, _sp in name_units),
-                (nxt[0], nxt[1]) if after_role and nxt else (a, units[role_idx[-1]][1]))
+                (nxt[0], nxt[1]) if after_role and nxt else (a, role_end))
     return [p for _a, _b, p in sorted(found, key=lambda t: t[0])]
 
 
@@ -270,6 +276,16 @@ def role_of(ctx: Context, s: Sentence, span: tuple[int, int]) -> tuple[str | Non
         short = org.acronym or org.label
         org = ctx.lookup(f"{short} {country}") or mint_country_office(ctx.registry, short, country)
     return role_text, org
+
+
+def _posted_to(ctx: Context, text: str, pos: int) -> int | None:
+    """Where "to <Country>" after a post ends, when a country follows the post ("Ambassador to Sri Lanka")."""
+    m = _POSTED_TO.match(text, pos)
+    words = list(re.finditer(r"[A-Z][\w\-]*", text[m.end():m.end() + 60])) if m else []
+    for k in range(min(len(words), 4), 0, -1):
+        if m and ctx.registry.country(text[m.end():m.end() + words[k - 1].end()]):
+            return m.end() + words[k - 1].end()
+    return None
 
 
 def _family_name(ctx: Context, word: str) -> bool:
