@@ -224,3 +224,31 @@ def test_a_local_ngo_defined_by_its_acronym_and_a_family_name_in_capitals(docs: 
     assert people["SUZUKI Kenta"].role == "Ambassador of Japan"
     assert doc.projects[0].title == "Safe Villages in Mullaitivu", "a title in single quotes"
     assert [slug(p) for p in doc.agreements[0].parties] == ["embassy-of-japan", "northern-land-release-society"]
+
+
+# --------------------------------------------------------------------------- smaller cases
+
+
+@pytest.fixture(scope="module")
+def reg() -> Registry:
+    return Registry(ROOT / "data" / "registry.ttl")
+
+
+def small(text: str, reg: Registry) -> NewsDocument:
+    return news.parse("Demining support announced\n\n4 March 2021\n\n" + text + "\n", "small.txt", reg)
+
+
+def test_a_post_with_its_country_before_a_name(reg: Registry) -> None:
+    doc = small("Japanese Ambassador to Sri Lanka Kenji Sato signed two grant contracts with the HALO Trust "
+                "for clearance in the Northern and Eastern provinces.", reg)
+    assert [(p.name, p.role) for p in doc.people] == [("Kenji Sato", "Japanese Ambassador to Sri Lanka")]
+    assert {(p.name, p.country) for p in doc.places if p.kind == "region"} == {
+        ("Northern Province", "Sri Lanka"), ("Eastern Province", "Sri Lanka")}
+
+
+def test_no_fragment_of_an_abbreviation_or_a_person_in_an_organisation(reg: Registry) -> None:
+    doc = small("The project is funded by the Office of Weapons Removal and Abatement, U.S Department of State "
+                "(WRA), and was presented by the Resident Representative of the KOICA Laos Office Kim Minsoo.", reg)
+    names = {m.org.name for m in doc.organisations}
+    assert "S Department of State" not in names and "U.S Department of State" in names
+    assert not any("Minsoo" in n for n in names)

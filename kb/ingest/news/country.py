@@ -54,9 +54,11 @@ def find_country(ctx: Context, lines: list[Line]) -> None:
         for m in pat.DEMONYM_RE.finditer(text):
             add(pat.DEMONYMS[m.group(0)], 1.0, order, text)
         for e in s.ents("GPE", "LOC"):
-            place = ctx.places.lookup(e.text)
-            if place is not None and place.kind != "country" and not s.inside(e.start):
-                add(place.country, 2.0, order, text)
+            found = ctx.places.candidates(e.text)
+            # only a name the gazetteer puts in one country tells where the release is ("Northern" does not)
+            if found and len({p.iso for p in found}) == 1 and found[0].kind != "country" and not s.inside(e.start) \
+                    and not all(w.lower() in pat.PLACE_STOP for w in e.text.split()):
+                add(found[0].country, 2.0, order, text)
     datelines = [ln.text for ln in lines if ln.kind == "date"]
     first_prose = next((s.text for s in ctx.sentences if s.kind == "prose"), "")
     for text in [*datelines, first_prose]:

@@ -30,6 +30,9 @@ _CITY = 100_000
 def _country_for(ctx: Context, name: str, s: Sentence) -> str | None:
     place = ctx.places.lookup(name, ctx.country)
     named = {c for _a, _b, c in s.countries}
+    ambiguous = len({p.iso for p in ctx.places.candidates(name)}) > 1
+    if place is not None and ambiguous and place.country != ctx.country and place.country not in named:
+        place = None    # "Northern" is in a dozen countries: not this one, unless the release says so
     if place is not None and place.kind != "country" and (
             place.country == ctx.country or place.country in named or place.kind in ("region", "district")
             or place.rank >= _BIG_CITY or ctx.country is None):
