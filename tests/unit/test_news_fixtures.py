@@ -252,3 +252,11 @@ def test_no_fragment_of_an_abbreviation_or_a_person_in_an_organisation(reg: Regi
     names = {m.org.name for m in doc.organisations}
     assert "S Department of State" not in names and "U.S Department of State" in names
     assert not any("Minsoo" in n for n in names)
+
+
+def test_posts_with_a_possessive_or_in_lower_case(reg: Registry) -> None:
+    doc = small("\"We are back in the field,\" said Jane Doe, HALO's Programme Manager in Afghanistan. "
+                "According to Dr. Ahmad Karimi, head of the Mine Action Coordination Centre of Afghanistan (MACCA), "
+                "1,200 people will benefit.", reg)
+    people = {p.name: (p.role, slug(p.organisation)) for p in doc.people}
+    assert people == {"Jane Doe": ("Programme Manager", "halo-trust"), "Ahmad Karimi": ("Head", "macca")}

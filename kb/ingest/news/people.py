@@ -24,6 +24,7 @@ _NAME_WORD = re.compile(rf"{pat.NAME_TOKEN}|[A-Z]\.|(?:van|von|de|der|den|da|di|
 #: ranks printed before a name that are not the post held ("Brigadier General Ziad Nasr, Director of LMAC")
 _MILITARY = frozenset({"brigadier", "general", "colonel", "major", "lieutenant", "captain", "admiral", "marshal",
                        "commander", "lt", "col", "gen", "brig"})
+_LOWER_POST = re.compile(r"(?P<word>[a-z][a-z\-]+)(?:\s+[a-z][a-z\-]+)?\s+(?:of|at|for)\s+(?:the\s+)?")
 _POSTED_TO = re.compile(r"\s+(?:to|in)\s+(?:the\s+)?")
 _HONORIFIC_BEFORE = re.compile(r"(?:H\.\s?E\.?|Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Prof\.?|Excellency)\s*$")
 _NEXT_PERSON = re.compile(r",?\s+and\s+(?:H\.\s?E\.?|Mr|Ms|Mrs|Dr|Prof)\b")
@@ -110,6 +111,7 @@ def persons_in(ctx: Context, s: Sentence) -> list[PersonRef]:
         after = _AFTER_NAME.match(s.text, end)
         nxt = run_after.get(after.end()) if after else None
         role_span = (nxt[0], nxt[1]) if nxt and has_role(ctx, s, (nxt[0], nxt[1])) else None
+        role_span = role_span or (_lower_post(ctx, s, after.end()) if after else None)
         rank = after.group("rank") if after and role_span else None
         role_span = role_span or run_before(ctx, s, m.start())
         add(name_units[0][0], end, " ".join(s.text[a:b] for a, b, _sp in name_units), role_span, rank)
@@ -178,7 +180,7 @@ def make_runs(ctx: Context, s: Sentence) -> list[tuple[int, int, list[tuple[int,
     last_end = -1
     for a, b, sp in word_units(ctx, s, 0, len(s.text)):
         word = s.text[a:b]
-        joined = last_end >= 0 and not s.text[last_end:a].strip()
+        joined = last_end >= 0 and s.text[last_end:a].strip() in ("", "'s", "\u2019s")   # "HALO's Programme Manager"
         if sp is not None or word[0].isupper():
             if current and not joined:
                 runs.append((current[0][0], current[-1][1], current))
@@ -275,7 +277,18 @@ def role_of(ctx: Context, s: Sentence, span: tuple[int, int]) -> tuple[str | Non
             else role_text
         short = org.acronym or org.label
         org = ctx.lookup(f"{short} {country}") or mint_country_office(ctx.registry, short, country)
-    return role_text, org
+    elif place and country and role_text and role_text.endswith(place.group(0)):
+        role_text = role_text[:place.start()].rstrip()     # "Programme Manager in Afghanistan" of an NGO
+    return (role_text[0].upper() + role_text[1:]) if role_text else role_text, org
+
+
+def _lower_post(ctx: Context, s: Sentence, pos: int) -> tuple[int, int] | None:
+    """A post printed in lower case after a name: ", head of the Mine Action Coordination Centre (MACCA)"."""
+    m = _LOWER_POST.match(s.text, pos)
+    if m is None or m.group("word").lower() not in pat.ROLE_WORDS:
+        return None
+    run = next((r for r in sentence_runs(ctx, s) if r[0] == m.end()), None)
+    return (pos, run[1]) if run else None
 
 
 def _posted_to(ctx: Context, text: str, pos: int) -> int | None:
@@ -326,6 +339,8 @@ def entity_persons(ctx: Context, s: Sentence) -> list[PersonRef]:
             nxt = next((r for r in sentence_runs(ctx, s) if r[0] == after.end()), None)
             if nxt and has_role(ctx, s, (nxt[0], nxt[1])):
                 role_span, rank = (nxt[0], nxt[1]), after.group("rank")
+            else:
+                role_span = _lower_post(ctx, s, after.end())
         if role_span is None:
             before = run_before(ctx, s, e.start)
             role_span = before if before and has_role(ctx, s, before) else None
