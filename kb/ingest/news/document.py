@@ -16,6 +16,7 @@ from kb.ingest.news import dates
 from kb.ingest.news import patterns as pat
 from kb.model import Finding, OrgRef
 from kb.registry import Registry, normalise
+from kb.registry.resolver import resolve_org
 
 if TYPE_CHECKING:
     from kb.ingest.news.organisations import Gazetteer
@@ -140,6 +141,10 @@ class Context:
     def lookup(self, printed: str, name: str | None = None) -> OrgRef | None:
         ref = self.registry.lookup(name or printed, self.country)
         return dataclasses.replace(ref, name=printed) if ref else None
+
+    def resolve(self, name: str) -> OrgRef:
+        """A name as printed through the one resolver: the registry's entry, or the IRI every parser mints."""
+        return dataclasses.replace(resolve_org(name, self.registry, country=self.country), name=name)
 
     def is_country(self, name: str) -> bool:
         return self.registry.country(re.sub(r"^the\s+", "", name, flags=re.I)) is not None

@@ -280,7 +280,7 @@ def phrase_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
             if country:     # "the Sri Lankan Government" is the Government of Sri Lanka
                 ref = dataclasses.replace(ctx.government(country), name=name)
             else:
-                ref = ctx.lookup(name) or ctx.registry.mint(name)
+                ref = ctx.lookup(name) or ctx.resolve(name)
             out.append(Span(start, start + len(name), ref))
     return out
 

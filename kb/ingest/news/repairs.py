@@ -76,7 +76,7 @@ def ner_spans(ctx: Context, s: Sentence, spans: list[Span]) -> list[Span]:
         name = seat_trimmed(text[start:end].removesuffix("'s").removesuffix("\u2019s"))
         if part_of_named(text, start + len(name), name, spans):
             continue
-        ref = ctx.lookup(name) or ctx.registry.mint(name)
+        ref = ctx.lookup(name) or ctx.resolve(name)
         out.append(Span(start, start + len(name), ref))
     return out
 
