@@ -260,3 +260,10 @@ def test_posts_with_a_possessive_or_in_lower_case(reg: Registry) -> None:
                 "1,200 people will benefit.", reg)
     people = {p.name: (p.role, slug(p.organisation)) for p in doc.people}
     assert people == {"Jane Doe": ("Programme Manager", "halo-trust"), "Ahmad Karimi": ("Head", "macca")}
+
+
+def test_an_unquoted_programme_name_and_an_announced_contribution(reg: Registry) -> None:
+    doc = small("The European Union announced a contribution of EUR 2.5m to the Clearing for Results programme, "
+                "which has released more than 50 square kilometres since 2006.", reg)
+    assert [(p.title, [slug(f) for f in p.funders]) for p in doc.projects] == [
+        ("Clearing for Results", ["european-union"])]

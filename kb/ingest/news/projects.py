@@ -41,6 +41,14 @@ def find_titles(ctx: Context) -> None:
                 if len(words) >= 3 and not organisations.names_organisation(ctx, " ".join(words)):
                     ctx.project_titles.append((" ".join(words), s))
                     break
+    if not ctx.project_titles:      # "the Clearing for Results programme": a title-case name before the word
+        for s in ctx.prose():
+            m = _NAMED_PROGRAMME.search(s.masked)
+            name = m.group("name").strip() if m else ""
+            if m and len(name.split()) >= 2 and not s.inside(m.start("name")) and pat.title_case(name) \
+                    and not organisations.names_organisation(ctx, name):
+                ctx.project_titles.append((name, s))
+                break
 
 
 def project(ctx: Context, doc: NewsDocument) -> None:
@@ -116,6 +124,9 @@ def find_funders(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -> lis
                 continue
             for pos, ref in ctx.subject(s, m.start()):
                 found.append((si, pos, ref, s))
+        for m in _ANNOUNCED_FUNDS.finditer(s.masked):     # "The EU announced a contribution of EUR 2.5m"
+            for pos, ref in ctx.subject(s, m.start()):
+                found.append((si, pos, ref, s))
     out = unique_refs((si, pos, ref) for si, pos, ref, _s in found)
     if found:
         ev["funders"] = min(found, key=lambda t: (t[0], t[1]))[3].text
@@ -124,6 +135,11 @@ def find_funders(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -> lis
 
 #: organisation types that implement (not donors or governments)
 _DOERS = ("ngo", "un-agency", "national-authority", "intergovernmental", "unit")
+_NAMED_PROGRAMME = re.compile(r"\bthe\s+(?P<name>[A-Z][\w'\u2019\-]*(?:\s+(?:(?:for|of|and|to|in|the|on)\s+)?"
+                              r"[A-Z][\w'\u2019\-]*){1,8})\s+(?:programme|program|project|initiative)\b")
+_ANNOUNCED_FUNDS = re.compile(r"\b(?:announced|approved|made|confirmed|committed)\s+(?:a|an|its|the)?\s*"
+                              r"(?:new\s+|further\s+|additional\s+)?(?:contribution|grant|donation|funding)\b"
+                              r"(?!\s+(?:agreement|contract))", re.I)
 _THROUGH = re.compile(r"\bthrough\s+(?:the\s+)?")
 _TO = re.compile(r"\s*(?:\([^()]{0,60}\))?\s+to\s+(?:the\s+)?")
 
