@@ -43,9 +43,9 @@ def find_titles(ctx: Context) -> None:
                     break
     if not ctx.project_titles:      # "the Clearing for Results programme": a title-case name before the word
         for s in ctx.prose():
-            m = _NAMED_PROGRAMME.search(s.masked)
-            name = m.group("name").strip() if m else ""
-            if m and len(name.split()) >= 2 and not s.inside(m.start("name")) and pat.title_case(name) \
+            named = _NAMED_PROGRAMME.search(s.masked)
+            name = named.group("name").strip() if named else ""
+            if named and len(name.split()) >= 2 and not s.inside(named.start("name")) and pat.title_case(name) \
                     and not organisations.names_organisation(ctx, name):
                 ctx.project_titles.append((name, s))
                 break
