@@ -267,3 +267,14 @@ def test_an_unquoted_programme_name_and_an_announced_contribution(reg: Registry)
                 "which has released more than 50 square kilometres since 2006.", reg)
     assert [(p.title, [slug(f) for f in p.funders]) for p in doc.projects] == [
         ("Clearing for Results", ["european-union"])]
+
+
+def test_an_exchange_of_notes_for_a_project_named_project_for(reg: Registry) -> None:
+    doc = small("The Government of Japan and the Royal Government of Cambodia signed the Exchange of Notes for the "
+                "Project for the Improvement of Equipment for Demining Activities (Phase VI), with a grant of JPY "
+                "1,200 million.", reg)
+    assert [(a.type, [slug(p) for p in a.parties]) for a in doc.agreements] == [
+        ("Exchange of Notes", ["government-of-japan", "royal-government-of-cambodia"])]
+    assert [(p.title, p.phase) for p in doc.projects] == [
+        ("Project for the Improvement of Equipment for Demining Activities (Phase VI)", "6")]
+    assert [(m.amount, m.currency) for m in doc.money] == [(1_200_000_000, "JPY")]

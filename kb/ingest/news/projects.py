@@ -32,6 +32,12 @@ def find_titles(ctx: Context) -> None:
                 ctx.project_titles.append((q, s))
             masked = masked[:m.start()] + "\x00" * (m.end() - m.start()) + masked[m.end():]
         s.masked = masked
+    if not ctx.project_titles:      # "the Project for the Improvement of Equipment for Demining Activities"
+        for s in ctx.prose():
+            lead = _PROJECT_FOR.search(s.masked)
+            if lead and not s.inside(lead.start("title")):
+                ctx.project_titles.append((lead.group("title").rstrip(" ,"), s))
+                break
     if not ctx.project_titles:
         for s in ctx.prose():
             for m in pat.PROJECT_PHRASE.finditer(s.masked):
@@ -135,6 +141,8 @@ def find_funders(ctx: Context, prose: list[Sentence], ev: dict[str, str]) -> lis
 
 #: organisation types that implement (not donors or governments)
 _DOERS = ("ngo", "un-agency", "national-authority", "intergovernmental", "unit")
+_PROJECT_FOR = re.compile(r"\b(?P<title>(?:Project|Programme)\s+(?:for|of|on)\s+(?:the\s+)?[A-Z][\w'\u2019\-]*"
+                          r"(?:\s+(?:(?:for|of|and|in|to|the|on)\s+)*(?:[A-Z][\w'\u2019\-]*|\((?:Phase\s+)?[IVX\d]+\))){0,14})")
 _NAMED_PROGRAMME = re.compile(r"\bthe\s+(?P<name>[A-Z][\w'\u2019\-]*(?:\s+(?:(?:for|of|and|to|in|the|on)\s+)?"
                               r"[A-Z][\w'\u2019\-]*){1,8})\s+(?:programme|program|project|initiative)\b")
 _ANNOUNCED_FUNDS = re.compile(r"\b(?:announced|approved|made|confirmed|committed)\s+(?:a|an|its|the)?\s*"
