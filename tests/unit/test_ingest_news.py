@@ -597,3 +597,18 @@ def test_sentences_keep_abbreviations() -> None:
     spans = dates.split_sentences(line)
     assert [line[a:b] for a, b in spans] == ["Mr. Broek spoke, e.g. about loans.", "The U.S. Embassy attended.",
                                              "J. Smith left."]
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("The number of beneficiaries will be about 160.", (160, "beneficiaries", True)),
+    ("Participants totalled 1,200 in 2013.", (1200, "participants", False)),
+    ("The project trains forty mine survivors.", (40, "mine survivors", False)),
+])
+def test_counts_printed_after_or_in_words(text: str, count: tuple[int, str, bool]) -> None:
+    assert [(h.value, h.what, h.approximate) for h in quantities.find_counts(text)] == [count]
+
+
+@pytest.mark.parametrize("text", ["Survivors were 40% of the trainees.", "The project runs for 18 months.",
+                                  "People are 30 percent of the target."])
+def test_durations_and_percentages_are_not_counts(text: str) -> None:
+    assert quantities.find_counts(text) == []

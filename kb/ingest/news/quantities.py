@@ -115,6 +115,11 @@ _COUNT = re.compile(
     + _PERSON_HEADS + "|" + _THING_HEADS + r"))(?![\w-])(?!\s+(?:" + _PERSON_HEADS + "|" + _THING_HEADS
     + r")(?![\w-]))")
 _APPROX = re.compile(r"\b(?:" + _alt(_Q["approximate"]) + r")\s*$", re.I)
+#: a count printed after what it counts: "beneficiaries will be about 160", "participants totalled 1,200"
+_COUNT_AFTER = re.compile(
+    r"\b(?P<what>(?i:" + _PERSON_HEADS + r"))\s+(?:is|are|was|were|will\s+be|would\s+be|reached|numbered|totall?ed"
+    r"|total)\s+(?P<approx>(?:" + _alt(_Q["approximate"]) + r")\s+)?(?P<num>\d{1,3}(?:,\d{3})+|\d+)"
+    r"(?![\w%]|[.,]\d|\s*(?:per\s*cent|percent))")
 PERSON_HEAD_RE = re.compile(rf"(?:{_PERSON_HEADS})$")
 
 
@@ -161,6 +166,14 @@ def find_counts(text: str) -> list[CountHit]:
         what = re.sub(r"\s+", " ", m.group("what"))
         approximate = bool(_APPROX.search(text[max(0, m.start() - 30):m.start()]))
         hits.append(CountHit(value, what, approximate, bool(PERSON_HEAD_RE.search(what)), m.start(), m.end()))
+    for m in _COUNT_AFTER.finditer(text):   # "the number of beneficiaries is about 160"
+        amount = amount_value(m.group("num"), None)
+        if amount is None or amount != int(amount) or any(h.start <= m.start("num") < h.end for h in hits):
+            continue
+        what = re.sub(r"\s+", " ", m.group("what")).lower()
+        hits.append(CountHit(int(amount), what, bool(m.group("approx")), bool(PERSON_HEAD_RE.search(what)),
+                             m.start("num"), m.end("num")))
+    hits.sort(key=lambda h: h.start)
     return hits
 
 
