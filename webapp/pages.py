@@ -1,8 +1,8 @@
-"""The start page, the query editor (and the names of the IRIs its results show), the documents
-page and the downloads.
+"""The start page, the query editor, the documents page and the downloads.
 
-Every HTML answer of the app also gets a strict Content-Security-Policy: scripts,
-styles, images and connections from this server only, so a page can never reach
+The editor also names the IRIs its results show (``/api/labels``).  Every HTML
+answer of the app also gets a strict Content-Security-Policy: scripts, styles,
+images and connections from this server only, so a page can never reach
 another host, and no inline script ever runs.
 """
 
@@ -18,7 +18,7 @@ from kb.namespaces import MAKB, PREFIXES
 from kb.sparql.negotiation import parse_accept
 from kb.store import RDF_FORMATS
 from kb.views.documents import documents_page, download_formats, overview
-from kb.views.entity import FORMAT_NAMES, check_iri, labels
+from kb.views.entity import FORMAT_NAMES, labels
 from webapp.kbstate import file_chunks, kb
 
 bp = Blueprint("pages", __name__)
@@ -151,6 +151,6 @@ def download_graph(fmt: str) -> Response:
     graph = request.args.get("graph", "").strip()
     if not graph:
         raise ConfigError("give the graph to download: ?graph=<IRI>")
-    check_iri(graph)
+    queries.check_iri(graph)
     name = "".join(c if c.isalnum() or c in "-_" else "-" for c in graph.rstrip("/").rsplit("/", 1)[-1])
     return _rdf_download(fmt, graph, name or "graph")
