@@ -49,7 +49,7 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
     from waitress.server import create_server
 
     from webapp import create_app
-    from webapp.sparql import query_executor
+    from webapp.kbstate import query_executor
 
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port must be 0..65535, got {args.port}")

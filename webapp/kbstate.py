@@ -24,7 +24,7 @@ from flask import Flask, current_app
 
 from kb.errors import Busy, ConfigError, KBError, StoreError
 from kb.registry import Registry, load_registry
-from kb.sparql.executors import RETRY_AFTER
+from kb.sparql.executors import RETRY_AFTER, QueryExecutor, make_executor
 from kb.sparql.sandbox import GuardedThread
 from kb.store import RDF_FORMATS, OxigraphStore, Store, open_store
 
@@ -265,8 +265,6 @@ def _downloads(app: Flask, state: KBState) -> Downloads:
     store = state.store
     if isinstance(store, OxigraphStore) and store.kind == "embedded":
         def write_in_worker(fmt: str, path: Path) -> None:
-            from webapp.sparql import query_executor
-
             executor = query_executor(app)
             dump = getattr(executor, "dump", None)
             if dump is None:
@@ -298,6 +296,22 @@ def init_app(app: Flask) -> None:
 def kb() -> KBState:
     """The current app's KB state."""
     return cast(KBState, current_app.extensions["makb"])
+
+
+#: the key of the executor in ``KBState.services`` (``webapp.writes`` pauses it around writes)
+EXECUTOR = "executor"
+_create_lock = threading.Lock()
+
+
+def query_executor(app: Flask | None = None) -> QueryExecutor:
+    """The app's query executor (``kb.sparql.executors``), started on first use."""
+    state = (app or current_app).extensions["makb"]
+    with _create_lock:
+        executor = state.services.get(EXECUTOR)
+        if executor is None:
+            executor = make_executor(state.store, state.settings)
+            state.services[EXECUTOR] = executor
+    return executor
 
 
 def write_failed(state: KBState, exc: BaseException) -> None:

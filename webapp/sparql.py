@@ -14,24 +14,21 @@ write failed for lack of space) or failing.
 
 from __future__ import annotations
 
-import threading
 import time
 
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import UnsupportedMediaType
 
 from kb.errors import QueryError, QueryRefused, QueryTooLarge
-from kb.sparql.executors import RETRY_AFTER, QueryExecutor, make_executor
+from kb.sparql.executors import RETRY_AFTER
 from kb.sparql.negotiation import choose
 from kb.sparql.service import answer, describe_service, health
 from kb.sparql.worker import Dataset
-from webapp.kbstate import kb
+from webapp.kbstate import kb, query_executor
 from webapp.pages import editor_page, prefers_html
 
 bp = Blueprint("sparql", __name__)
 
-#: the key of the executor in ``KBState.services`` (``webapp.writes`` pauses it around writes)
-EXECUTOR = "executor"
 #: the parameters clients use to name a format (Virtuoso ``format``, Joseki ``output``, others ``results``)
 FORMAT_PARAMS = ("format", "output", "results")
 #: response header set when an answer was cut at the row cap
@@ -43,20 +40,6 @@ _CORS = {
     "Access-Control-Expose-Headers": TRUNCATED_HEADER,
     "Access-Control-Max-Age": "86400",
 }
-_create_lock = threading.Lock()
-
-
-def query_executor(app: Flask | None = None) -> QueryExecutor:
-    """The app's query executor, started on first use."""
-    state = (app or current_app).extensions["makb"]
-    with _create_lock:
-        executor = state.services.get(EXECUTOR)
-        if executor is None:
-            executor = make_executor(state.store, state.settings)
-            state.services[EXECUTOR] = executor
-    return executor
-
-
 def _params(name: str) -> list[str]:
     values = request.args.getlist(name)
     if request.mimetype == "application/x-www-form-urlencoded":

@@ -35,8 +35,7 @@ from kb.errors import (
 )
 from kb.sparql.check import update_refusal
 from kb.store import RDF_FORMATS, Store
-from webapp.kbstate import disk_full, disk_full_error, kb, write_failed
-from webapp.sparql import query_executor
+from webapp.kbstate import disk_full, disk_full_error, kb, query_executor, write_failed
 
 bp = Blueprint("writes", __name__)
 
