@@ -24,8 +24,9 @@ from flask import Flask, current_app
 
 from kb.errors import Busy, ConfigError, KBError, StoreError
 from kb.registry import Registry, load_registry
-from kb.sparql.executors import RETRY_AFTER, QueryExecutor, make_executor
+from kb.sparql.executors import RETRY_AFTER, QueryExecutor
 from kb.sparql.sandbox import GuardedThread
+from kb.sparql.service import make_executor
 from kb.store import RDF_FORMATS, OxigraphStore, Store, open_store
 
 T = TypeVar("T")

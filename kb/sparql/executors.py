@@ -3,8 +3,8 @@
 Every query is first checked by ``kb.sparql.check_public`` (size, updates,
 ``SERVICE``, nesting).  Each request gets one deadline, ``MAKB_QUERY_TIMEOUT``
 from its arrival, which covers both the wait for a worker and the run.  Then
-it runs on one of three executors, chosen by ``make_executor`` from the kind
-of store:
+it runs on one of three executors, chosen by ``kb.sparql.service.make_executor``
+from the kind of store:
 
 - ``WorkerPool`` (``kb.sparql.pool``, the embedded on-disk store): pyoxigraph has no query timeout
   and cannot cancel a running query, so queries run in ``MAKB_QUERY_WORKERS``
@@ -41,7 +41,7 @@ import time
 import urllib.error
 import urllib.request
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +51,7 @@ from kb.errors import QueryError, QueryTimeout, StoreError
 from kb.sparql.check import check_public, with_prefixes
 from kb.sparql.negotiation import Format
 from kb.sparql.worker import NO_DATASET, Dataset, run_on_store
-from kb.store import OxigraphStore, RemoteStore, Store
+from kb.store import OxigraphStore, RemoteStore
 from kb.store.results import QueryResult
 
 #: seconds a client is told to wait before retrying a refused request
@@ -213,22 +213,3 @@ class RemoteExecutor(QueryExecutor):
 
 def timeout_error(seconds: float) -> QueryTimeout:
     return QueryTimeout(f"the query ran past the time limit of {seconds:g} s and was stopped")
-
-
-def make_executor(store: Store, settings: Mapping[str, Any]) -> QueryExecutor:
-    """The executor for ``store``: worker processes on disk, forwarding for a remote, in-thread in memory."""
-    limits = {"timeout": float(settings["MAKB_QUERY_TIMEOUT"]), "max_rows": int(settings["MAKB_MAX_ROWS"]),
-              "max_bytes": int(settings["MAKB_MAX_QUERY_BYTES"]),
-              "max_result_bytes": int(settings.get("MAKB_MAX_RESULT_BYTES", DEFAULT_RESULT_BYTES))}
-    if isinstance(store, RemoteStore):
-        return RemoteExecutor(store.query_url, **limits)
-    if isinstance(store, OxigraphStore) and store.kind == "embedded":
-        from kb.sparql.pool import WorkerPool
-
-        return WorkerPool(store.location, workers=int(settings["MAKB_QUERY_WORKERS"]), primary=store,
-                          memory_mb=int(settings.get("MAKB_WORKER_MEMORY", 0)),
-                          queue=int(settings.get("MAKB_QUERY_QUEUE", 4)),
-                          client_limit=int(settings.get("MAKB_CLIENT_QUERIES", 4)), **limits)
-    if isinstance(store, OxigraphStore):
-        return InThreadExecutor(store, **limits)
-    raise StoreError(f"no query executor for a {type(store).__name__}")

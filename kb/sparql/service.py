@@ -1,19 +1,30 @@
-"""Answers of the public endpoint: one query answered in the negotiated format, the service description, health."""
+"""Answers of the public endpoint: one query in the negotiated format, the service description, health, the executor."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pyoxigraph as ox
 
-from kb.errors import Busy, KBError, QueryError, QueryTimeout, TooManyRequests
+from kb.errors import Busy, KBError, QueryError, QueryTimeout, StoreError, TooManyRequests
 from kb.sparql.check import check_public
-from kb.sparql.executors import _RDF_TYPE, _RDFS, SD, Answer, QueryExecutor, Reply
+from kb.sparql.executors import (
+    _RDF_TYPE,
+    _RDFS,
+    DEFAULT_RESULT_BYTES,
+    SD,
+    Answer,
+    InThreadExecutor,
+    QueryExecutor,
+    RemoteExecutor,
+    Reply,
+)
 from kb.sparql.negotiation import FORMATS, Format, choose, serialise_answer, serialise_graph
+from kb.sparql.pool import WorkerPool
 from kb.sparql.sandbox import memory_mb
 from kb.sparql.worker import NO_DATASET, Dataset
-from kb.store import Store
+from kb.store import OxigraphStore, RemoteStore, Store
 from kb.store.results import SelectResult
 
 
@@ -89,3 +100,20 @@ def health(executor: QueryExecutor, store: Store, problems: Iterable[str] = ()) 
     except KBError as exc:
         out.update(status="failing", triples=None, error=exc.message)
     return out
+
+
+def make_executor(store: Store, settings: Mapping[str, Any]) -> QueryExecutor:
+    """The executor for ``store``: worker processes on disk, forwarding for a remote, in-thread in memory."""
+    limits = {"timeout": float(settings["MAKB_QUERY_TIMEOUT"]), "max_rows": int(settings["MAKB_MAX_ROWS"]),
+              "max_bytes": int(settings["MAKB_MAX_QUERY_BYTES"]),
+              "max_result_bytes": int(settings.get("MAKB_MAX_RESULT_BYTES", DEFAULT_RESULT_BYTES))}
+    if isinstance(store, RemoteStore):
+        return RemoteExecutor(store.query_url, **limits)
+    if isinstance(store, OxigraphStore) and store.kind == "embedded":
+        return WorkerPool(store.location, workers=int(settings["MAKB_QUERY_WORKERS"]), primary=store,
+                          memory_mb=int(settings.get("MAKB_WORKER_MEMORY", 0)),
+                          queue=int(settings.get("MAKB_QUERY_QUEUE", 4)),
+                          client_limit=int(settings.get("MAKB_CLIENT_QUERIES", 4)), **limits)
+    if isinstance(store, OxigraphStore):
+        return InThreadExecutor(store, **limits)
+    raise StoreError(f"no query executor for a {type(store).__name__}")

@@ -18,10 +18,10 @@ from rdflib.compare import isomorphic
 
 from kb.errors import NotAcceptable, QueryError, QueryRefused, QueryTimeout, QueryTooLarge, StoreError
 from kb.settings import load
-from kb.sparql.executors import SD, Answer, InThreadExecutor, RemoteExecutor, make_executor
+from kb.sparql.executors import SD, Answer, InThreadExecutor, RemoteExecutor
 from kb.sparql.negotiation import RDF_FORMATS, RESULT_FORMATS, choose, serialise_answer
 from kb.sparql.pool import WorkerPool
-from kb.sparql.service import answer, describe_service, health, service_description
+from kb.sparql.service import answer, describe_service, health, make_executor, service_description
 from kb.store import OxigraphStore, RemoteStore
 from kb.store.results import AskResult, GraphResult, SelectResult
 from tests.support.servers import free_port
