@@ -1,6 +1,9 @@
-"""One error shape for the whole app: ``{"error", "message", "status"}`` as JSON (with ``line``
-and ``column`` for a SPARQL syntax error), or a page in the site layout with a plain title,
-chosen by the request; never a stack trace."""
+"""One error shape for the whole app, as JSON or as a page, never a stack trace.
+
+``{"error", "message", "status"}`` as JSON (with ``line`` and ``column`` for a
+SPARQL syntax error), or a page in the site layout with a plain title, chosen
+by the request.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Content negotiation for the SPARQL endpoint: the format tables, a pure ``Accept`` parser, and
-serialising an answer in the chosen format.
+"""Content negotiation for the SPARQL endpoint: format tables, a pure ``Accept`` parser, serialisers.
 
 SELECT and ASK answers come as SPARQL results (JSON, XML, CSV, TSV); CONSTRUCT
 and DESCRIBE answers as RDF (Turtle, N-Triples, JSON-LD, RDF/XML).  The client
