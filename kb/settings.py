@@ -35,9 +35,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAKB_ENDPOINT", None,
             "Query URL of a remote SPARQL 1.1 endpoint; when set, it is used instead of the embedded store."),
     Setting("MAKB_UPDATE_ENDPOINT", None,
-            "Update URL of the remote endpoint (default: derived from MAKB_ENDPOINT, '/query' -> '/update')."),
+            "Update URL of the remote endpoint (default: derived from MAKB_ENDPOINT, '/query' -> '/update'; "
+            "a URL ending in '/sparql', as Virtuoso's, is also the update URL)."),
     Setting("MAKB_GSP_ENDPOINT", None,
-            "Graph Store Protocol URL of the remote endpoint (default: derived, '/query' -> '/store'; "
+            "Graph Store Protocol URL of the remote endpoint (default: derived, '/query' -> '/store', "
+            "'/sparql' -> '/sparql-graph-crud'; "
             "'none' to load graphs through SPARQL Update instead)."),
     Setting("MAKB_BASE_IRI", DEFAULT_BASE, "Base IRI of every IRI the KB mints."),
     Setting("MAKB_DATA", str(DATA_DIR / "documents"), "Directory of source documents read by 'makb build'."),

@@ -27,7 +27,7 @@ from kb.registry import Registry, load_registry
 from kb.sparql.executors import RETRY_AFTER, QueryExecutor
 from kb.sparql.sandbox import GuardedThread
 from kb.sparql.service import make_executor
-from kb.store import RDF_FORMATS, OxigraphStore, Store, open_store
+from kb.store import RDF_FORMATS, OxigraphStore, Store, dump_kb, open_store
 
 T = TypeVar("T")
 
@@ -276,7 +276,7 @@ def _downloads(app: Flask, state: KBState) -> Downloads:
 
     def write_here(fmt: str, path: Path) -> None:
         tmp = path.with_suffix(path.suffix + ".part")
-        tmp.write_bytes(state.store.dump(fmt))
+        tmp.write_bytes(dump_kb(state.store, fmt))
         tmp.replace(path)
     return Downloads(Path(tempfile.mkdtemp(prefix="makb-downloads-")), write_here, state.derived, owned=True)
 

@@ -16,7 +16,7 @@ from kb import queries
 from kb.errors import ConfigError
 from kb.namespaces import MAKB, PREFIXES
 from kb.sparql.negotiation import parse_accept
-from kb.store import RDF_FORMATS
+from kb.store import RDF_FORMATS, dump_kb
 from kb.views.documents import documents_page, download_formats, overview
 from kb.views.entity import FORMAT_NAMES, labels
 from webapp.kbstate import file_chunks, kb
@@ -131,7 +131,8 @@ def _rdf_download(fmt: str, graph: str | None, filename: str) -> Response:
     if fmt not in RDF_FORMATS:
         raise ConfigError(f"unknown format {fmt!r}; choose one of {', '.join(RDF_FORMATS)}")
     _, media, suffix, _ = RDF_FORMATS[fmt]
-    data = kb().store.dump(fmt, graph=graph)
+    store = kb().store
+    data = store.dump(fmt, graph=graph) if graph else dump_kb(store, fmt)
     return Response(data, mimetype=media,
                     headers={"Content-Disposition": f'attachment; filename="{filename}.{suffix}"'})
 
