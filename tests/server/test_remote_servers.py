@@ -48,13 +48,6 @@ MAX_ROWS = 2000
 AS_OF = date(2024, 6, 30)
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
-#: canned queries whose shape Virtuoso 7.2 may evaluate differently (intermittently, so not strict: the answer
-#: depends on the plan Virtuoso picks from its statistics)
-VIRTUOSO_SHAPES: dict[str, str] = {
-    "open-actions-by-organisation": "Virtuoso 7.2 may group by the BIND (COALESCE(?grandparent, ?parent, ?unit)) "
-                                    "key as if the OPTIONAL parents were unbound: each unit its own organisation",
-}
-
 
 def _generate(evaluations: int, seed: int, out: Path) -> None:
     from bench.corpus.generate import generate
@@ -151,11 +144,8 @@ def test_stats_and_graphs_match(embedded: OxigraphStore, remote: tuple[str, Remo
 
 
 @pytest.mark.parametrize("name", sorted(queries.all_queries()))
-def test_canned_queries_match(embedded: OxigraphStore, remote: tuple[str, RemoteStore], name: str,
-                              request: pytest.FixtureRequest) -> None:
-    server, store = remote
-    if server == "virtuoso" and name in VIRTUOSO_SHAPES:
-        request.applymarker(pytest.mark.xfail(strict=False, reason=VIRTUOSO_SHAPES[name]))
+def test_canned_queries_match(embedded: OxigraphStore, remote: tuple[str, RemoteStore], name: str) -> None:
+    _server, store = remote
     text = with_prefixes(queries.get(name).render({}), PREFIXES)
     mine, theirs = embedded.select(text), store.select(text)
     assert theirs.vars == mine.vars
