@@ -103,7 +103,8 @@ g:a {
   src:a makb:fileName "news-a.txt" .
   news:a dcterms:date "2019-05-01"^^xsd:date ; makb:country <https://example.org/place/x> ;
       makb:mentions <https://example.org/project/p1> .
-  g:a-s1 rdf:subject <https://example.org/project/p1> ; rdf:predicate makb:funder ; rdf:object <https://example.org/org/a> .
+  g:a-s1 rdf:subject <https://example.org/project/p1> ; rdf:predicate makb:funder ;
+      rdf:object <https://example.org/org/a> .
   g:a-s2 rdf:subject <https://example.org/project/p1> ; rdf:predicate makb:consortiumMember ;
       rdf:object <https://example.org/org/b> .
   g:a-s3 rdf:subject <https://example.org/project/p1> ; rdf:predicate makb:consortiumMember ;
@@ -124,8 +125,10 @@ g:c {
   src:c makb:fileName "news-c.txt" .
   news:c dcterms:date "2020-07-01"^^xsd:date ; makb:country <https://example.org/place/y> .
   news:c makb:mentions <https://example.org/partnership/s1> .
-  g:c-s1 rdf:subject <https://example.org/partnership/s1> ; rdf:predicate makb:party ; rdf:object <https://example.org/org/d> .
-  g:c-s2 rdf:subject <https://example.org/partnership/s1> ; rdf:predicate makb:party ; rdf:object <https://example.org/org/e> .
+  g:c-s1 rdf:subject <https://example.org/partnership/s1> ; rdf:predicate makb:party ;
+      rdf:object <https://example.org/org/d> .
+  g:c-s2 rdf:subject <https://example.org/partnership/s1> ; rdf:predicate makb:party ;
+      rdf:object <https://example.org/org/e> .
 }
 
 g:r {
