@@ -22,7 +22,8 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, request
 
-from kb.build import delete_document, prepare_upload, store_upload
+from kb.build import prepare_upload, store_upload
+from kb.document_graphs import delete_document
 from kb.errors import (
     ConfigError,
     Forbidden,

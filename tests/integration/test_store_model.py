@@ -29,7 +29,8 @@ from flask import Flask
 from bench.corpus.generate import generate
 from cli.main import main as makb
 from kb import queries
-from kb.build import build, delete_document, ingest_bytes
+from kb.build import build, ingest_bytes
+from kb.document_graphs import delete_document
 from kb.errors import StoreBusy
 from kb.mapping import STATED_PREDICATES, entities_graph
 from kb.namespaces import DEFAULT_BASE as BASE
