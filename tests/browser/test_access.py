@@ -8,16 +8,12 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from kb.registry import Registry
-from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, wait_for_graph
-from tests.support.kbs import build_web_kb
-from tests.support.webserver import running_app
+from tests.support.browser import wait_for_graph
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -134,22 +130,6 @@ LANDMARKS_JS = """() => {
     lang: document.documentElement.lang,
   };
 }"""
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("access-kb")
-    store = build_web_kb(root / "store", registry, root / "docs")
-    with running_app({"MAKB_STORE": str(store)}) as base_url:
-        yield base_url.rstrip("/")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_page(page: Page, url: str) -> None:

@@ -11,95 +11,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser
 
-from kb.registry import Registry
-from tests.support.kbs import BASE, HOSTILE_TITLE, UNDP, build_web_kb
-from tests.support.webserver import running_app
+from tests.support.browser import wait_for_graph, watched_page
+from tests.support.kbs import BASE, HOSTILE_TITLE, UNDP
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-LOCAL_SCHEMES = ("data:", "blob:", "about:")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser-kb")
-    store = build_web_kb(root / "store", registry, root / "docs")
-    with running_app({"MAKB_STORE": str(store)}) as base_url:
-        yield base_url.rstrip("/")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@dataclass
-class Watch:
-    """What a page did that it must not: errors, requests elsewhere, dialogs."""
-
-    base: str
-    errors: list[str] = field(default_factory=list)
-    #: pages expected to answer with an error status (the browser logs their status as an error)
-    expected_failures: set[str] = field(default_factory=set)
-    outside: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-    def check(self) -> None:
-        assert self.errors == [], self.errors
-        assert self.outside == [], self.outside
-        assert self.dialogs == [], self.dialogs
-
-
-@contextmanager
-def watched_page(browser: Browser, base: str) -> Iterator[tuple[Page, Watch]]:
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    watch = Watch(base)
-
-    def on_request(req: object) -> None:
-        url = req.url  # type: ignore[attr-defined]
-        if not (url.startswith(base + "/") or url == base or url.startswith(LOCAL_SCHEMES)):
-            watch.outside.append(url)
-
-    def on_dialog(dialog: object) -> None:
-        watch.dialogs.append(dialog.message)  # type: ignore[attr-defined]
-        dialog.dismiss()  # type: ignore[attr-defined]
-
-    page.on("request", on_request)
-    def on_console(msg: object) -> None:
-        if msg.type != "error":  # type: ignore[attr-defined]
-            return
-        where = (msg.location or {}).get("url", "")  # type: ignore[attr-defined]
-        if where in watch.expected_failures and "status of 404" in msg.text:  # type: ignore[attr-defined]
-            return
-        watch.errors.append(f"{where}: {msg.text}")  # type: ignore[attr-defined]
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
-    page.on("dialog", on_dialog)
-    try:
-        yield page, watch
-    finally:
-        context.close()
-
-
-def wait_for_graph(page: Page) -> None:
-    page.wait_for_selector("#graph-canvas[data-ready='1']", state="attached", timeout=30000)
-
 
 PAGES = ["/", "/query", "/documents", "/downloads", "/graph", "/graph?org=ANAMA&depth=2&kind=agreement&kind=project",
          "/dashboard?as_of=2021-01-01", "/ontology", "/id/org/undp", "/id/person/nargizakhon-usmanova",

@@ -8,39 +8,20 @@ import csv
 import io
 import json
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from kb.registry import Registry
-from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, watched_page
-from tests.support.kbs import BASE, build_web_kb
-from tests.support.webserver import running_app
+from tests.support.browser import watched_page
+from tests.support.kbs import BASE
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 UNITAR = BASE + "org/unitar"
 PERSON = BASE + "person/olaf-juergensen"
 AS_OF = "as_of=2021-01-01"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("dashboard-kb")
-    store = build_web_kb(root / "store", registry, root / "docs")
-    with running_app({"MAKB_STORE": str(store)}) as base_url:
-        yield base_url.rstrip("/")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def query_of(page: Page) -> dict[str, list[str]]:

@@ -21,11 +21,11 @@ from urllib.parse import quote
 
 import pytest
 import rdflib
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from rdflib.compare import isomorphic
 
 from kb.registry import Registry
-from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, watched_page
+from tests.support.browser import watched_page
 from tests.support.kbs import ANAMA, BASE, UNDP, build_web_kb
 from tests.support.webserver import running_app
 
@@ -50,14 +50,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Iterat
               "MAKB_QUERY_WORKERS": 3}
     with running_app(config) as base_url:
         yield base_url.rstrip("/")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def run_query(page: Page, text: str) -> None:

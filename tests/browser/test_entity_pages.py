@@ -6,37 +6,16 @@ number, text and evaluation.  The paging of a long source list is checked throug
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask.testing import FlaskClient
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from kb.registry import Registry
-from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, wait_for_graph, watched_page
-from tests.support.kbs import build_web_kb
-from tests.support.webserver import running_app
+from tests.support.browser import wait_for_graph, watched_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 PROJECT = "/id/project/community-based-small-business-trainings-and-micro-credit-re-70e1f01c"
 ACTION = "/id/evaluation/final-evaluation-of-the-support-to-tajikistan-mine-0a3ef5ab/rec/3/action/1"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("entity-kb")
-    store = build_web_kb(root / "store", registry, root / "docs")
-    with running_app({"MAKB_STORE": str(store)}) as base_url:
-        yield base_url.rstrip("/")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_a_project_shows_its_budget_as_an_amount(browser: Browser, site: str) -> None:

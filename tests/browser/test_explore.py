@@ -5,35 +5,16 @@ console error, no request leaving 127.0.0.1, no horizontal scroll at 390 px."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from kb.registry import Registry
-from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, watched_page
-from tests.support.kbs import ANAMA, UNDP, build_web_kb
-from tests.support.webserver import running_app
+from tests.support.browser import watched_page
+from tests.support.kbs import ANAMA, UNDP
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("explore-kb")
-    store = build_web_kb(root / "store", registry, root / "docs")
-    with running_app({"MAKB_STORE": str(store)}) as base_url:
-        yield base_url.rstrip("/")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def wait_for_graph(page: Page) -> None:
