@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-import subprocess
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -38,7 +37,7 @@ from kb.store.results import SelectResult, Term
 from kb.validate import validate
 from kb.views.documents import documents_page, overview
 from tests.conftest import SEEDS
-from tests.support.servers import free_port, oxigraph_binary, oxigraph_server, wait_http
+from tests.support.servers import oxigraph_server
 from tests.support.virtuoso import virtuoso_server
 
 #: evaluations in the synthetic corpus (the issue asks for 100; 25 keeps the module near a minute on two cores)
@@ -282,22 +281,8 @@ def test_virtuoso_update_over_its_size_limit_is_split_by_graph(virtuoso: RemoteS
 @pytest.fixture
 def plain_oxigraph(tmp_path: Path) -> Iterator[str]:
     """An Oxigraph server WITHOUT ``--union-default-graph``; yields its base URL."""
-    port = free_port()
-    log = (tmp_path / "server.log").open("w+b")
-    proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "db"),
-                             "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{base}/query?query=ASK%7B%7D", proc=proc, log=log)
+    with oxigraph_server(tmp_path / "db", union=False) as (base, _proc):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def test_oxigraph_without_union_default_graph_is_refused(plain_oxigraph: str) -> None:

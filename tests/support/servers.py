@@ -50,14 +50,16 @@ def oxigraph_binary() -> str:
 
 
 @contextmanager
-def oxigraph_server(location: Path, port: int | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
-    """An Oxigraph SPARQL server on 127.0.0.1 with the union default graph; yields (base URL, process)."""
+def oxigraph_server(location: Path, port: int | None = None,
+                    union: bool = True) -> Iterator[tuple[str, subprocess.Popen]]:
+    """An Oxigraph SPARQL server on 127.0.0.1, with the union default graph unless ``union`` is false;
+    yields (base URL, process)."""
     port = port or free_port()
     location.mkdir(parents=True, exist_ok=True)
     log = (location.parent / f"{location.name}-server.log").open("w+b")
     proc = subprocess.Popen(
         [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
+         *(["--union-default-graph"] if union else [])],
         stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
