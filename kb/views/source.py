@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from kb import queries
 from kb.errors import NotFound
 from kb.store import Store, kb_graphs
+from kb.views.documents import StoredFinding
 from kb.views.entity import labels
 
 #: the longest description shown for a fact read from a line
@@ -39,20 +40,13 @@ class Fact:
 
 
 @dataclass
-class Warning:
-    code: str
-    message: str
-    line: int | None = None
-
-
-@dataclass
 class Segment:
     """A piece of the text to show: ``text``, ``open``/``close`` of span ``n``, or the start of line ``n``."""
 
     kind: str
     text: str = ""
     n: int = 0
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[StoredFinding] = field(default_factory=list)
     title: str = ""
 
 
@@ -67,7 +61,7 @@ class SourcePage:
     has_text: bool
     segments: list[Segment]
     facts: list[Fact]
-    warnings: list[Warning]
+    warnings: list[StoredFinding]
     spans: int                               #: how many spans are marked
 
 
@@ -156,7 +150,7 @@ def source_page(store: Store, graph: str, base: str) -> SourcePage:
         f.n = i
 
     kept = _mark(facts)
-    warnings = [Warning(r["code"], r["message"], int(r["line"]) if r.get("line", "").isdigit() else None)
+    warnings = [StoredFinding(r["code"], r["message"], int(r["line"]) if r.get("line", "").isdigit() else None)
                 for r in queries.rows(store, "web/document-findings", iris={"graph": [graph]})]
     segments = _segments(text, starts, kept, warnings) if text else []
     return SourcePage(graph, info["source"], info.get("fileName"), info.get("kind"), info.get("main"),
@@ -188,8 +182,8 @@ def _mark(facts: list[Fact]) -> list[tuple[int, int, int, str]]:
 
 
 def _segments(text: str, starts: list[int], kept: list[tuple[int, int, int, str]],
-              warnings: list[Warning]) -> list[Segment]:
-    at_line: dict[int, list[Warning]] = {}
+              warnings: list[StoredFinding]) -> list[Segment]:
+    at_line: dict[int, list[StoredFinding]] = {}
     for w in warnings:
         if w.line is not None:
             at_line.setdefault(min(max(w.line, 1), len(starts)), []).append(w)

@@ -3,7 +3,8 @@ already marked, line starts and warnings placed where they belong, and the text 
 
 from __future__ import annotations
 
-from kb.views.source import Fact, Warning, _line_starts, _mark, _segments, document_key, document_path
+from kb.views.documents import StoredFinding
+from kb.views.source import Fact, _line_starts, _mark, _segments, document_key, document_path
 
 BASE = "https://example.org/id/"
 TEXT = "Title line\nUNDP and ANAMA signed a memorandum.\nThe project costs 100 USD.\n"
@@ -27,7 +28,7 @@ def test_segments_give_back_the_text_with_lines_marks_and_warnings() -> None:
     starts = _line_starts(TEXT)
     assert starts == [0, 11, TEXT.index("The project"), len(TEXT)]
     facts = [_fact(1, TEXT.index("UNDP"), TEXT.index("memorandum.") + len("memorandum."))]
-    segments = _segments(TEXT, starts, _mark(facts), [Warning("no-date", "no date found", 3)])
+    segments = _segments(TEXT, starts, _mark(facts), [StoredFinding("no-date", "no date found", 3)])
     assert "".join(s.text for s in segments if s.kind == "text") == TEXT
     lines = [s for s in segments if s.kind == "line"]
     assert [s.n for s in lines] == [1, 2, 3]                 # no empty line after the final newline
