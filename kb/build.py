@@ -335,7 +335,7 @@ class Builder:
         cleanup = release_entities(self.entities, item.graph, old_refs)
         if cleanup:
             update += " ;\n" + cleanup
-        if self._write(lambda: self.store.update(update), [outcome]):
+        if self._write(lambda: self.store.update(update, [item.graph, self.entities]), [outcome]):
             outcome.status = "replaced"
             outcome.triples = len(triples) + len(lines)
         else:
@@ -356,7 +356,7 @@ class Builder:
             body = "".join(f"GRAPH <{p.graph}> {{\n{ntriples_text(p.nquads)}}}\n" for p in pending)
             text = "".join(f"{line} .\n" for line in shared)
             update = f"INSERT DATA {{\n{body}GRAPH {e} {{\n{text}}} }}"
-            ok = self._write(lambda: self.store.update(update), outcomes)
+            ok = self._write(lambda: self.store.update(update, [*(p.graph for p in pending), self.entities]), outcomes)
         else:
             data = b"".join(p.nquads for p in pending) + "".join(f"{line} {e} .\n" for line in shared).encode("utf-8")
             graphs = [p.graph for p in pending]

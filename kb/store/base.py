@@ -88,8 +88,12 @@ class Store(ABC):
         """Run a query over the union of all graphs. ``limit`` caps rows/triples (``truncated`` set)."""
 
     @abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL Update (one transaction)."""
+    def update(self, sparql: str, graphs: Sequence[str] | None = None) -> None:
+        """Run a SPARQL Update (one transaction).
+
+        ``graphs`` names every graph the update can change, when the caller knows them (the
+        build does); the store's derived tables then refresh only those graphs.
+        """
 
     @abstractmethod
     def replace_graphs(self, graphs: Sequence[tuple[str, Sequence[ox.Triple]]]) -> None:

@@ -54,7 +54,7 @@ class OxigraphStore(Store):
             raise StoreError(f"store read failed: {exc}") from exc
         return convert_result(res, limit)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, graphs: Sequence[str] | None = None) -> None:
         try:
             self._store.update(sparql)
         except SyntaxError as exc:

@@ -282,7 +282,7 @@ class RemoteStore(Store):
 
     # ---------------------------------------------------------------- writes
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, graphs: Sequence[str] | None = None) -> None:
         self._check_once()
         self._update(sparql)
 
