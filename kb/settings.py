@@ -64,6 +64,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAKB_PAGE_TIMEOUT", 5.0,
             "Seconds a whole-KB page (dashboard for a chosen date, downloads) may take before the request is "
             "answered 503 with Retry-After; the page goes on being computed into a bounded cache.", float),
+    Setting("MAKB_RESULT_CACHE_MB", 64.0,
+            "Megabytes of public SPARQL answers kept for reuse, by query text, dataset, format and caps (least "
+            "recently used out first); every write through the app drops them, and on a remote store they also "
+            "expire like the page cache. 0: no cache.", float),
+    Setting("MAKB_WARM_SECONDS", 120.0,
+            "Seconds 'makb serve' may spend, before it listens, requesting the heavy pages (dashboard, explorer, "
+            "documents, the most connected organisation) and every canned query once, so that no visitor waits "
+            "for their first computation. 0: no warming.", float),
     Setting("MAKB_WRITE_TOKEN", None,
             "Bearer token that enables web writes (upload, SPARQL Update, Graph Store). Unset: all writes refused."),
     Setting("MAKB_MAX_UPLOAD_BYTES", 5_000_000, "Largest document accepted by the web upload, in bytes.", int),

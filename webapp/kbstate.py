@@ -1,7 +1,9 @@
 """The KB resources of one app (store, registry, caches), reached through one accessor.
 
-Whole-KB results are kept in a bounded cache with a deadline, whole-KB downloads
-are kept as files, and write faults are remembered.
+Whole-KB results are kept in a bounded cache with a deadline, public SPARQL
+answers in a cache bounded in bytes (``kb.sparql.cache``), whole-KB downloads
+are kept as files, and write faults are remembered.  Every web write drops
+all three.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from flask import Flask, current_app
 
 from kb.errors import Busy, ConfigError, KBError, StoreError
 from kb.registry import Registry, load_registry
+from kb.sparql.cache import ResultCache
 from kb.sparql.executors import RETRY_AFTER, QueryExecutor
 from kb.sparql.sandbox import GuardedThread
 from kb.sparql.service import make_executor
@@ -69,6 +72,8 @@ class Derived:
         self._pending: dict[tuple[int, Hashable], Future[Any]] = {}
         self._waiters = 0
         self._pool: ThreadPoolExecutor | None = None
+        #: results computed so far (a request that finds its result kept adds nothing)
+        self.computed = 0
 
     def invalidate(self) -> None:
         with self._lock:
@@ -81,6 +86,11 @@ class Derived:
                 self.ttl is None or time.monotonic() - hit[1] < self.ttl):
             return True, hit[2]
         return False, None
+
+    def peek(self, key: Hashable) -> Any:
+        """The value kept for ``key``, or None; never computes."""
+        with self._lock:
+            return self._fresh(key)[1]
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The cached value for ``key``, computed once even when requests ask at the same time."""
@@ -120,6 +130,7 @@ class Derived:
         try:
             value = compute()
             with self._lock:
+                self.computed += 1
                 if generation == self._generation:
                     if key not in self._entries and len(self._entries) >= self.size:
                         self._entries.pop(next(iter(self._entries)))
@@ -212,6 +223,8 @@ class KBState:
     services: dict[str, Any] = field(default_factory=dict)
     #: whole-store results (the partner graph per filter set), dropped on every web write
     derived: Derived = field(default_factory=lambda: Derived(ttl=None))
+    #: serialised answers of ``/sparql``, dropped on every web write
+    results: ResultCache = field(default_factory=lambda: ResultCache(0))
     #: why the last write failed, when it failed for a reason that outlives it (a full disk)
     write_fault: str | None = None
     downloads: Downloads | None = None
@@ -239,8 +252,9 @@ class KBState:
             executor.set_primary(self.store)
 
     def invalidate(self) -> None:
-        """The store changed: drop whole-KB results and downloads."""
+        """The store changed: drop whole-KB results, SPARQL answers and downloads."""
         self.derived.invalidate()
+        self.results.invalidate()
         if self.downloads is not None:
             self.downloads.invalidate()
 
@@ -285,10 +299,12 @@ def init_app(app: Flask) -> None:
     settings = app.config["MAKB"]
     store = open_store(settings)
     timeout = float(settings.get("MAKB_PAGE_TIMEOUT") or 0) or None
+    ttl = REMOTE_TTL if store.kind == "remote" else None
+    cache_bytes = int(float(settings.get("MAKB_RESULT_CACHE_MB") or 0) * 1024 * 1024)
     state = KBState(settings=settings, store=store,
                     registry=load_registry(settings["MAKB_REGISTRY"], settings["MAKB_BASE_IRI"]),
-                    derived=Derived(ttl=REMOTE_TTL if store.kind == "remote" else None, timeout=timeout,
-                                    max_waiters=MAX_WAITERS))
+                    derived=Derived(ttl=ttl, timeout=timeout, max_waiters=MAX_WAITERS),
+                    results=ResultCache(cache_bytes, ttl=ttl))
     state.downloads = _downloads(app, state)
     app.extensions["makb"] = state
     atexit.register(state.close)

@@ -8,6 +8,9 @@ query runs through the app's ``kb.sparql.executors`` executor, which holds the l
 one deadline from the request's arrival, the per-client limit (by peer address),
 the queue bound.  ``default-graph-uri`` / ``named-graph-uri`` name the dataset.
 Busy (503) and too-many-requests (429) answers carry ``Retry-After``.
+Answers are kept in the app's result cache (``kb.sparql.cache``, dropped on
+every web write) and say ``X-Cache: hit`` or ``miss``; a hit is checked like any
+query but takes no worker.
 ``/healthz`` answers 503 when the service is degraded (a worker down, the last
 write failed for lack of space) or failing.
 """
@@ -20,9 +23,10 @@ from flask import Blueprint, Response, g, jsonify, request
 from werkzeug.exceptions import UnsupportedMediaType
 
 from kb.errors import QueryError, QueryRefused, QueryTooLarge
+from kb.sparql.cache import answer_cached
 from kb.sparql.executors import RETRY_AFTER
 from kb.sparql.negotiation import choose
-from kb.sparql.service import answer, describe_service, health
+from kb.sparql.service import describe_service, health
 from kb.sparql.worker import Dataset
 from webapp.kbstate import kb, query_executor
 from webapp.pages import editor_page, prefers_html
@@ -33,11 +37,13 @@ bp = Blueprint("sparql", __name__)
 FORMAT_PARAMS = ("format", "output", "results")
 #: response header set when an answer was cut at the row cap
 TRUNCATED_HEADER = "X-MAKB-Truncated"
+#: response header saying whether the answer came from the result cache ("hit") or was computed ("miss")
+CACHE_HEADER = "X-Cache"
 _CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Content-Type, Accept",
-    "Access-Control-Expose-Headers": TRUNCATED_HEADER,
+    "Access-Control-Expose-Headers": f"{TRUNCATED_HEADER}, {CACHE_HEADER}",
     "Access-Control-Max-Age": "86400",
 }
 def _params(name: str) -> list[str]:
@@ -109,11 +115,13 @@ def sparql() -> Response:
         fmt = choose("DESCRIBE", request.headers.get("Accept"), formats)
         body = describe_service(request.base_url, executor, fmt)
         return Response(body, content_type=fmt.content_type)
-    reply = answer(executor, query, request.headers.get("Accept"), formats, dataset=_dataset(),
-                   client=client_id(), deadline=request_deadline())
+    reply, cached = answer_cached(kb().results, executor, query, request.headers.get("Accept"), formats,
+                                  dataset=_dataset(), client=client_id(), deadline=request_deadline())
     resp = Response(reply.body, content_type=reply.format.content_type)
     if reply.truncated:
         resp.headers[TRUNCATED_HEADER] = "true"
+    if cached is not None:
+        resp.headers[CACHE_HEADER] = cached
     return resp
 
 
@@ -140,4 +148,5 @@ def healthz() -> tuple[Response, int]:
     """Whether queries are answered: store kind, executor, limits, triple count; 503 when degraded or failing."""
     state = kb()
     report = health(query_executor(), state.store, state.problems())
+    report["result_cache"] = state.results.info()
     return jsonify(report), 200 if report["status"] == "ok" else 503
