@@ -1,4 +1,9 @@
-"""``makb serve``: the web app and the SPARQL endpoint under waitress, a production WSGI server."""
+"""``makb serve``: the web app and the SPARQL endpoint under waitress, a production WSGI server.
+
+Before it listens, the server warms the app (``webapp.warm``): its heavy pages
+and every canned query are requested once, within ``MAKB_WARM_SECONDS``
+(``--no-warm`` skips it), one line per request on stderr.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +30,8 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
             "Serve the web app and the SPARQL endpoint (/sparql) over the configured store, under waitress.",
             ["makb serve", "makb serve --port 8080 --threads 16",
              "makb --store /srv/makb/store serve --host 0.0.0.0",
-             "makb --endpoint http://127.0.0.1:7878/query serve"])
+             "makb --endpoint http://127.0.0.1:7878/query serve",
+             "makb serve --no-warm"])
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=5000, help="port to listen on; 0 picks a free one (default: 5000)")
     p.add_argument("--threads", type=int, default=DEFAULT_THREADS,
@@ -33,11 +39,18 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--connections", type=int, default=DEFAULT_CONNECTIONS,
                    help=f"open connections held at once; more wait in a backlog of {BACKLOG} "
                         f"(default: {DEFAULT_CONNECTIONS})")
+    p.add_argument("--no-warm", action="store_true",
+                   help="listen at once, without first requesting the heavy pages and canned queries "
+                        "(warming is bounded by MAKB_WARM_SECONDS)")
 
 
 def app_config(settings: dict[str, Any]) -> dict[str, Any]:
     """The CLI's resolved settings as app config (an explicit --store wins over $MAKB_ENDPOINT)."""
     return {**settings, "MAKB_ENDPOINT": settings.get("MAKB_ENDPOINT") or ""}
+
+
+def _report(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _stop(signum: int, frame: Any) -> None:
@@ -50,6 +63,7 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
 
     from webapp import create_app
     from webapp.kbstate import query_executor
+    from webapp.warm import warm
 
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port must be 0..65535, got {args.port}")
@@ -61,6 +75,8 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
     state = app.extensions["makb"]
     try:
         query_executor(app)     # start the query workers before the first request
+        if not args.no_warm:
+            warm(app, float(state.settings.get("MAKB_WARM_SECONDS") or 0), _report)
         try:
             server = create_server(app, host=args.host, port=args.port, threads=args.threads, ident="makb",
                                    connection_limit=args.connections, backlog=BACKLOG)
