@@ -89,7 +89,8 @@ def delete_document(store: Store, graph: str, base: str) -> bool:
     if not store.has_graph(graph):
         return False
     cleanup = release_entities(entities_graph(base), graph, referenced_entities(store, graph))
-    store.update(f"DROP SILENT GRAPH <{graph}>" + (f" ;\n{cleanup}" if cleanup else ""))
+    store.update(f"DROP SILENT GRAPH <{graph}>" + (f" ;\n{cleanup}" if cleanup else ""),
+                 [graph, entities_graph(base)])
     return True
 
 

@@ -208,8 +208,22 @@ def rows(store: Store, name: str, params: Mapping[str, str] | None = None, *,
     """The rows of the named SELECT query as ``{variable: value}`` (language tags and datatypes
     dropped, unbound variables absent), in the query's order or, with ``sort``, ordered by every
     column so the embedded store and a remote endpoint give exactly the same list."""
-    result = select(store, name, params, iris=iris)
-    out = [{v: t.value for v, t in row.items()} for row in result]
+    derived = _derived(store, name) if not params and not iris else None
+    if derived is not None:
+        columns, out = derived
+    else:
+        result = select(store, name, params, iris=iris)
+        columns, out = tuple(result.vars), [{v: t.value for v, t in row.items()} for row in result]
     if sort:
-        out.sort(key=lambda r: tuple(r.get(v, "") for v in result.vars))
+        out.sort(key=lambda r: tuple(r.get(v, "") for v in columns))
     return out
+
+
+def _derived(store: Store, name: str) -> tuple[tuple[str, ...], list[dict[str, str]]] | None:
+    """The rows of an analysis query from the store's derived tables (``kb.summary``), when it has them."""
+    summary = getattr(store, "summary", None)
+    if summary is None or not name.startswith("analysis/"):
+        return None
+    answer: tuple[tuple[str, ...], list[dict[str, str]]] | None = summary.answer(
+        name.removeprefix("analysis/"), getattr(store, "raw", None) if not summary.read_only else None)
+    return answer

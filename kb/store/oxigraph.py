@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from kb.errors import ConfigError, NotFound, QueryError, StoreBusy, StoreError
 from kb.store.base import Store, _format, ntriples, to_term
 from kb.store.results import AskResult, GraphResult, QueryResult, SelectResult, Term
+from kb.summary import Summary
 
 
 class OxigraphStore(Store):
@@ -39,6 +40,12 @@ class OxigraphStore(Store):
                 raise StoreBusy(f"the store at {path} is in use by another process "
                                 "(stop `makb serve` or the other build, or use --endpoint)") from exc
             raise StoreError(f"cannot open the store at {path}: {msg}") from exc
+        #: the derived tables (``kb.summary``): beside the store on disk, in memory for a memory store
+        self.summary = Summary(summary_path(path) if path else None, read_only=read_only,
+                               empty=not read_only and self._empty())
+
+    def _empty(self) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
 
     @property
     def raw(self) -> ox.Store:
@@ -55,14 +62,21 @@ class OxigraphStore(Store):
         return convert_result(res, limit)
 
     def update(self, sparql: str, graphs: Sequence[str] | None = None) -> None:
-        try:
-            self._store.update(sparql)
-        except SyntaxError as exc:
-            raise QueryError(f"SPARQL Update syntax error: {exc}") from exc
-        except OSError as exc:
-            raise StoreError(f"store write failed: {exc}") from exc
+        with self.summary.writing():
+            try:
+                self._store.update(sparql)
+            except SyntaxError as exc:
+                raise QueryError(f"SPARQL Update syntax error: {exc}") from exc
+            except OSError as exc:
+                raise StoreError(f"store write failed: {exc}") from exc
+            self.summary.reread(self._store, graphs)
 
     def replace_graphs(self, graphs: Sequence[tuple[str, Sequence[ox.Triple]]]) -> None:
+        with self.summary.writing():
+            self._replace_graphs(graphs)
+            self.summary.replaced(graphs)
+
+    def _replace_graphs(self, graphs: Sequence[tuple[str, Sequence[ox.Triple]]]) -> None:
         fresh: list[ox.Quad] = []
         try:
             for graph, triples in graphs:
@@ -82,6 +96,11 @@ class OxigraphStore(Store):
         if any(self._store.contains_named_graph(ox.NamedNode(g)) for g in graphs):
             super().add_graphs(data, graphs, bulk)   # replacing: the per-graph path
             return
+        with self.summary.writing():
+            self._load(data, bulk)
+            self.summary.added(data)
+
+    def _load(self, data: bytes, bulk: bool) -> None:
         try:
             if bulk:
                 # parsed and written in Rust without holding the GIL; a batch under a million
@@ -98,7 +117,9 @@ class OxigraphStore(Store):
     def drop_graph(self, graph: str) -> None:
         g = ox.NamedNode(graph)
         if self._store.contains_named_graph(g):
-            self._store.remove_graph(g)
+            with self.summary.writing():
+                self._store.remove_graph(g)
+                self.summary.dropped([graph])
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -127,10 +148,18 @@ class OxigraphStore(Store):
             self._store.flush()
 
     def close(self) -> None:
+        if getattr(self, "summary", None) is not None:
+            self.summary.close()
         if getattr(self, "_store", None) is not None and self.kind == "embedded":
             with contextlib.suppress(OSError, RuntimeError):   # RuntimeError: a read-only store
                 self._store.flush()
         self._store = None  # type: ignore[assignment]
+
+
+def summary_path(store: str | Path) -> Path:
+    """Where the derived tables of an embedded store live: beside its directory."""
+    location = Path(store).resolve()
+    return location.with_name(location.name + ".summary.sqlite")
 
 
 #: marks a term not converted yet (``None`` is a real value: an unbound variable)

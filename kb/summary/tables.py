@@ -1,0 +1,258 @@
+"""The derived tables in SQLite: kept facts with their graph, refreshed on every write, answering analysis queries.
+
+The store is the source of truth.  The tables hold the facts of a few predicates
+(``kb.summary.projection``) with the graph that states each, dictionary-encoded,
+and ``sql/<name>.sql`` answers the analysis query ``internal/analysis/<name>.rq``
+over them: the same rows, because the SQL is the same joins over the same
+triples (``tests/integration/test_summary.py`` checks every one against SPARQL).
+
+Consistency: a write marks the tables ``writing`` before it touches the store
+and ``fresh`` once the store and the tables both hold it; a crash between the
+two, a write whose graphs are unknown (a user's SPARQL Update) or a missing file
+leaves them ``stale``, and the writing process rebuilds them from the store
+before its next answer.  A process that only reads (``makb query`` while
+``makb serve`` runs) answers from them only when they are fresh, and from
+SPARQL otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kb.errors import StoreError
+from kb.summary.projection import Fact, from_nquads, from_triples, param_iris, scan
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS fact (g INTEGER NOT NULL, s INTEGER NOT NULL, p INTEGER NOT NULL, o INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS fact_ps ON fact (p, s, o);
+CREATE INDEX IF NOT EXISTS fact_po ON fact (p, o, s);
+CREATE INDEX IF NOT EXISTS fact_g ON fact (g);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+#: the analysis queries the tables answer (``internal/analysis/<name>.rq`` <-> ``sql/<name>.sql``)
+ANSWERED = ("key-actions", "key-action-parties", "recommendations", "evaluations", "graph-files", "partner-ties")
+
+
+@cache
+def _sql(name: str) -> tuple[str, tuple[str, ...]]:
+    """The SQL answering ``name``, wrapped to turn term ids into values, and its column names."""
+    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(_SCHEMA)
+    columns = tuple(d[0] for d in conn.execute(f"SELECT * FROM ({text}) LIMIT 0",
+                                               dict.fromkeys(param_iris(), 0)).description)
+    conn.close()
+    shown = ", ".join(
+        f"CASE WHEN typeof(q.{c}) = 'integer' THEN (SELECT value FROM term WHERE id = q.{c}) ELSE q.{c} END AS {c}"
+        for c in columns)
+    return f"SELECT {shown} FROM ({text}) AS q", columns
+
+
+class Summary:
+    """The derived tables of one store: a SQLite file beside it (in memory for an in-memory store)."""
+
+    def __init__(self, path: str | Path | None, read_only: bool = False, empty: bool = False) -> None:
+        self.path = str(path) if path else None
+        self.read_only = read_only
+        #: the store holds nothing yet, so new tables start fresh (else they are filled before their first answer)
+        self.empty = empty
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+
+    # ---------------------------------------------------------------- connection and state
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._conn is not None:
+            return self._conn
+        try:
+            if self.path is None:
+                conn = sqlite3.connect(":memory:", check_same_thread=False)
+            elif self.read_only:
+                if not Path(self.path).is_file():
+                    return None
+                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(self.path, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+            if not self.read_only:
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.executescript(_SCHEMA)
+                if conn.execute("SELECT value FROM meta WHERE key = 'state'").fetchone() is None:
+                    self._set(conn, "fresh" if self.empty else "stale")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the derived tables at {self.path}: {exc}") from exc
+        self._conn = conn
+        return conn
+
+    @staticmethod
+    def _set(conn: sqlite3.Connection, state: str) -> None:
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('state', ?)", (state,))
+        conn.commit()
+
+    def state(self) -> str:
+        """``fresh``, ``writing`` (a write under way, or interrupted), ``stale`` or ``absent``."""
+        with self._lock:
+            try:
+                conn = self._connect()
+                row = conn.execute("SELECT value FROM meta WHERE key = 'state'").fetchone() if conn else None
+            except sqlite3.Error:
+                return "absent"
+            return str(row[0]) if row else "absent"
+
+    # ---------------------------------------------------------------- writes
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Around one store write: ``writing`` while it happens; ``stale`` if it fails (so the next
+        answer rebuilds), left to the caller to record and mark ``fresh`` when it succeeds."""
+        if self.read_only:
+            yield
+            return
+        with self._lock:
+            conn = self._connect()
+            assert conn is not None
+            was = self.state()
+            self._set(conn, "writing")
+            try:
+                yield
+            except BaseException:
+                self._set(conn, "stale")
+                raise
+            if was == "stale":
+                self._set(conn, "stale")
+
+    def _insert(self, conn: sqlite3.Connection, facts: Iterable[Fact]) -> None:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage (g TEXT, s TEXT, p TEXT, o TEXT)")
+        conn.executemany("INSERT INTO stage VALUES (?, ?, ?, ?)", facts)
+        conn.execute("INSERT OR IGNORE INTO term (value) SELECT g FROM stage UNION SELECT s FROM stage "
+                     "UNION SELECT p FROM stage UNION SELECT o FROM stage")
+        conn.execute("INSERT INTO fact (g, s, p, o) SELECT tg.id, ts.id, tp.id, tobj.id FROM stage "
+                     "JOIN term tg ON tg.value = stage.g JOIN term ts ON ts.value = stage.s "
+                     "JOIN term tp ON tp.value = stage.p JOIN term tobj ON tobj.value = stage.o")
+        conn.execute("DELETE FROM stage")
+
+    def _drop(self, conn: sqlite3.Connection, graphs: Sequence[str]) -> None:
+        conn.executemany("DELETE FROM fact WHERE g = (SELECT id FROM term WHERE value = ?)", [(g,) for g in graphs])
+
+    def _record(self, change: Callable[[sqlite3.Connection], None]) -> None:
+        """Apply one change to the tables in one transaction, and mark them fresh (unless stale)."""
+        if self.read_only:
+            return
+        with self._lock:
+            conn = self._connect()
+            assert conn is not None
+            if self.state() == "stale":
+                return     # rebuilt whole before the next answer
+            try:
+                change(conn)
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('state', 'fresh')")
+                conn.commit()
+                self._analyze(conn)
+            except sqlite3.Error as exc:
+                conn.rollback()
+                self._set(conn, "stale")
+                raise StoreError(f"the derived tables at {self.path} could not be updated: {exc}") from exc
+
+    def added(self, data: bytes) -> None:
+        """New graphs, given as the N-Quads they were loaded from."""
+        self._record(lambda conn: self._insert(conn, from_nquads(data)))
+
+    def replaced(self, graphs: Sequence[tuple[str, Sequence[ox.Triple]]]) -> None:
+        def change(conn: sqlite3.Connection) -> None:
+            self._drop(conn, [g for g, _ in graphs])
+            for g, triples in graphs:
+                self._insert(conn, from_triples(g, triples))
+        self._record(change)
+
+    def dropped(self, graphs: Sequence[str]) -> None:
+        self._record(lambda conn: self._drop(conn, graphs))
+
+    def reread(self, store: ox.Store, graphs: Sequence[str] | None) -> None:
+        """Graphs changed in ways only the store knows: read them back (all, when ``graphs`` is None: later)."""
+        if graphs is None:
+            if not self.read_only:
+                with self._lock:
+                    conn = self._connect()
+                    assert conn is not None
+                    self._set(conn, "stale")
+            return
+
+        def change(conn: sqlite3.Connection) -> None:
+            self._drop(conn, graphs)
+            for g in graphs:
+                self._insert(conn, scan(store, g))
+        self._record(change)
+
+    def rebuild(self, store: ox.Store) -> None:
+        """Refill the tables from the whole store."""
+        with self._lock:
+            conn = self._connect()
+            assert conn is not None
+            self._set(conn, "writing")
+            conn.execute("DELETE FROM fact")
+            conn.execute("DELETE FROM term")
+            self._insert(conn, scan(store))
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('state', 'fresh')")
+            conn.commit()
+            self._analyze(conn, force=True)
+
+    @staticmethod
+    def _analyze(conn: sqlite3.Connection, force: bool = False) -> None:
+        """Refresh the statistics SQLite plans joins with, whenever the tables have doubled since the last
+        time (without them it joins on the graph index and some answers take a hundred times longer)."""
+        size = int(conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM fact").fetchone()[0])
+        row = conn.execute("SELECT value FROM meta WHERE key = 'analyzed'").fetchone()
+        if force or row is None or size > 2 * int(row[0]):
+            conn.execute("ANALYZE")
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('analyzed', ?)", (str(size),))
+            conn.commit()
+
+    # ---------------------------------------------------------------- answers
+
+    def answer(self, name: str, store: ox.Store | None = None) -> tuple[tuple[str, ...], list[dict[str, str]]] | None:
+        """(columns, rows) of ``internal/analysis/<name>.rq`` from the tables; None when they cannot answer
+        (not a query they hold, or not fresh in a process that cannot rebuild them)."""
+        if name not in ANSWERED:
+            return None
+        sql, columns = _sql(name)
+        with self._lock:
+            state = self.state()
+            if state != "fresh":
+                # in the writing process "writing" here means a write was interrupted (a crash)
+                if self.read_only or store is None:
+                    return None
+                self.rebuild(store)
+            conn = self._connect()
+            assert conn is not None
+            ids = self._param_ids(conn)
+            try:
+                cursor = conn.execute(sql, ids)
+                out = [{c: v for c, v in zip(columns, row, strict=True) if v is not None} for row in cursor]
+            except sqlite3.Error as exc:
+                raise StoreError(f"the derived tables at {self.path} could not answer {name}: {exc}") from exc
+        return columns, out
+
+    @staticmethod
+    def _param_ids(conn: sqlite3.Connection) -> dict[str, int]:
+        iris = param_iris()
+        found = dict(conn.execute(
+            f"SELECT value, id FROM term WHERE value IN ({', '.join('?' * len(iris))})", list(iris.values())))
+        return {name: int(found.get(iri, -1)) for name, iri in iris.items()}
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                self._conn = None
