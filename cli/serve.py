@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import socket
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -53,6 +54,20 @@ def _report(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+def _check_address(host: str, port: int) -> None:
+    """Fail at once, before warming, when ``host:port`` cannot be listened on (waitress binds it again after)."""
+    if port == 0:
+        return
+    try:
+        for family, kind, proto, _, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                                   flags=socket.AI_PASSIVE):
+            with socket.socket(family, kind, proto) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)    # as waitress does
+                probe.bind(address)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 def _stop(signum: int, frame: Any) -> None:
     """Ctrl-C and SIGTERM both end the server cleanly (even when started with SIGINT ignored)."""
     raise KeyboardInterrupt
@@ -71,6 +86,7 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
         raise ConfigError(f"--threads must be at least 1, got {args.threads}")
     if args.connections < args.threads:
         raise ConfigError(f"--connections must be at least --threads ({args.threads}), got {args.connections}")
+    _check_address(args.host, args.port)
     app = create_app(app_config(ctx.settings))
     state = app.extensions["makb"]
     try:

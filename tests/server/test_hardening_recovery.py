@@ -38,9 +38,10 @@ INSERT = "INSERT DATA { GRAPH <urn:test:g> { <urn:test:a> <urn:test:b> 'written'
 def app(seed_store_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     # the watcher would replace a killed idle worker within half a second; here the tests look first
     monkeypatch.setattr(pool_module, "WATCH_INTERVAL", 3600.0)
+    # no result cache: every query here must reach a worker
     application = create_app({"MAKB_STORE": str(seed_store_copy), "MAKB_WRITE_TOKEN": TOKEN,
                               "MAKB_QUERY_WORKERS": 2, "MAKB_QUERY_TIMEOUT": 20, "MAKB_ENDPOINT": "",
-                              "TESTING": True})
+                              "MAKB_RESULT_CACHE_MB": 0, "TESTING": True})
     query_executor(application)
     yield application
     application.extensions["makb"].close()
