@@ -36,15 +36,23 @@ Graphs (``kb.analysis.graphs``)
         ``resolve_org`` then ``graph_node`` for each name, with helpful errors.
 
 Analyses (``kb.analysis.metrics``), on any graph from above
-    ``centrality(G) -> dict[node, {"label", "degree", "betweenness", "pagerank"}]``
-        normalised degree centrality, normalised betweenness (hop counts),
-        PageRank (alpha 0.85, edge ``weight``).
+    ``centrality(G) -> dict[node, {"label", "neighbours", "degree", "betweenness", "pagerank"}]``
+        normalised degree centrality, normalised betweenness (hop counts, directions ignored),
+        PageRank (alpha 0.85, edge ``weight``).  Degree and PageRank are exact.  Betweenness is exact
+        (networkx's values) up to ``metrics.EXACT_BETWEENNESS_NODES`` (2,000) nodes; above that it is
+        estimated from ``metrics.BETWEENNESS_PIVOTS`` (512) source nodes drawn by a fixed seed
+        (Brandes and Pich's estimator, scaled as networkx scales ``k`` samples), so the same graph always
+        gets the same values.  On a graph of the 10,000-evaluation partner graph's size and shape (3,940
+        nodes, 49,000 ties) the exact value takes about 4 s and the estimate 0.6 s; the estimate ranks
+        the 20 most central nodes as the exact value does to a Spearman correlation of 0.96-0.98.
+    ``betweenness(G, pivots=None, seed=42) -> dict[node, float]``  the betweenness alone.
     ``centrality_rows(G) -> list[dict]``  the same as rows, highest PageRank first.
     ``communities(G, seed=42) -> list[list[node]]``  Louvain (networkx), by ``weight``.
     ``components(G) -> list[list[node]]``  connected components, largest first.
     ``paths(G, a, b, limit=10) -> list[Path]``  shortest paths (hops), each step
         with its tie kinds and evidence; ``Path.to_json()``; ``[]`` when unconnected.
-    ``ego(G, node, depth=1) -> nx.Graph``  neighbourhood of depth 1 or 2.
+    ``ego(G, node, depth=1) -> nx.Graph``  neighbourhood of depth 1 or 2, as a new graph.
+    ``ego_nodes(G, node, depth=1) -> set[node]``  its nodes only (read ``G.subgraph(nodes)``, no copy).
     ``summary(G) -> dict``  node/edge counts, components, density.
 
 Commitments (``kb.analysis.scorecard``)
@@ -71,12 +79,23 @@ from kb.analysis.graphs import (
     partner_graph,
     resolve_org,
 )
-from kb.analysis.metrics import Path, centrality, centrality_rows, communities, components, ego, paths, summary
+from kb.analysis.metrics import (
+    Path,
+    betweenness,
+    centrality,
+    centrality_rows,
+    communities,
+    components,
+    ego,
+    ego_nodes,
+    paths,
+    summary,
+)
 from kb.analysis.scorecard import SCORECARD_BY, ScorecardRow, scorecard
 
 __all__ = [
-    "GRAPH_FORMATS", "KG_TYPES", "SCORECARD_BY", "TIE_KINDS", "Path", "ScorecardRow", "centrality",
-    "centrality_rows", "communities", "components", "ego", "export_graph", "graph_node", "knowledge_graph",
+    "GRAPH_FORMATS", "KG_TYPES", "SCORECARD_BY", "TIE_KINDS", "Path", "ScorecardRow", "betweenness", "centrality",
+    "centrality_rows", "communities", "components", "ego", "ego_nodes", "export_graph", "graph_node", "knowledge_graph",
     "org_nodes", "partner_graph", "paths", "resolve_org", "scorecard", "summary", "to_gexf", "to_graphml",
     "to_nodelink",
 ]
