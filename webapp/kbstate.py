@@ -87,6 +87,11 @@ class Derived:
             return True, hit[2]
         return False, None
 
+    def computing(self) -> int:
+        """How many results are being computed (or waiting to be) now."""
+        with self._lock:
+            return len(self._pending)
+
     def peek(self, key: Hashable) -> Any:
         """The value kept for ``key``, or None; never computes."""
         with self._lock:

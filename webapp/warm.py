@@ -15,13 +15,14 @@ from __future__ import annotations
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
 
 from kb import queries
+from kb.errors import Busy, TooManyRequests
 from kb.views.entity import entity_path
 from kb.views.explorer import Filters, filtered_partner_graph
 from webapp.kbstate import KBState
@@ -34,8 +35,10 @@ PAGES: tuple[tuple[str, str], ...] = (
 )
 #: what the query editor accepts, so that its answers are the ones kept
 SPARQL_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
-#: seconds between tries of a page answered 503 or 429 (it goes on being computed meanwhile)
+#: seconds between tries of a page answered "busy" or 429 (it goes on being computed meanwhile)
 RETRY_PAUSE = 0.25
+#: the error codes of answers worth asking again: a page still being computed, workers all taken
+RETRY_CODES = (Busy.code, TooManyRequests.code)
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Warmed:
     path: str
     status: int | None = None     #: the HTTP status of the last try (None: it raised)
     seconds: float = 0.0
+    tries: int = 0
     error: str | None = None
 
     @property
@@ -84,7 +88,7 @@ def _most_connected(app: Flask) -> str | None:
     return max(degrees)[1] if degrees else None
 
 
-def _steps(app: Flask) -> Iterator[tuple[str, str, dict[str, object]]]:
+def _steps(app: Flask) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
     """(what, path, request arguments) of each warming request, in order; the organisation's pages are
     found from the partner graph once the explorer was warmed."""
     for what, path in PAGES:
@@ -102,23 +106,31 @@ def _steps(app: Flask) -> Iterator[tuple[str, str, dict[str, object]]]:
                {"query_string": {"query": query.text}, "headers": {"Accept": SPARQL_ACCEPT}})
 
 
-def _request(app: Flask, what: str, path: str, kwargs: dict[str, object], deadline: float) -> Warmed:
-    """One page, tried again while it is answered 503/429 (still being computed, workers busy) and time is left."""
+def _request(app: Flask, what: str, path: str, kwargs: Mapping[str, Any], deadline: float) -> Warmed:
+    """One page, asked again while it is answered busy (still being computed, workers all taken) and time is
+    left; any other answer, a query past its time limit included, is final.  A page answers in HTML, so its
+    503 counts as busy while the page cache is computing something."""
+    state: KBState = app.extensions["makb"]
     client = app.test_client()
     started = time.monotonic()
     out = Warmed(what, path)
     while True:
+        code = None
+        out.tries += 1
         try:
             resp = client.get(path, **kwargs)
             out.status, out.error = resp.status_code, None
             if not out.ok:
                 body = resp.get_json(silent=True)
-                if isinstance(body, dict) and body.get("message"):
-                    out.error = f"HTTP {resp.status_code}: {body['message']}"
+                if isinstance(body, dict):
+                    code = body.get("error")
+                    if body.get("message"):
+                        out.error = f"HTTP {resp.status_code}: {body['message']}"
             resp.close()
         except Exception as exc:     # a page that fails is reported; warming goes on
             out.status, out.error = None, f"{type(exc).__name__}: {exc}"
-        if out.status not in (429, 503) or time.monotonic() + RETRY_PAUSE >= deadline:
+        busy = code in RETRY_CODES or (code is None and out.status == 503 and state.derived.computing() > 0)
+        if not busy or time.monotonic() + RETRY_PAUSE >= deadline:
             break
         time.sleep(RETRY_PAUSE)
     out.seconds = time.monotonic() - started

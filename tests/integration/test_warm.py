@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from flask import Flask
 
 from kb import queries
+from kb.errors import Busy, QueryTimeout
 from webapp import warm as warm_mod
 from webapp.kbstate import KBState
 from webapp.sparql import CACHE_HEADER
@@ -119,3 +121,41 @@ def test_makb_serve_warms_before_it_listens_unless_told_not_to(seed_store_copy: 
     assert "makb: warming took " in warmed
     cold = _serve_stderr(seed_store_copy, tmp_path, "--no-warm")
     assert "warm" not in cold
+
+
+def test_a_page_still_being_computed_is_asked_again_until_it_is_ready(
+        make_app: Callable[..., Flask], seed_store_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a page deadline far shorter than the dashboard's first computation: its first answers are 503
+    app = make_app(seed_store_copy, MAKB_QUERY_WORKERS=1, MAKB_PAGE_TIMEOUT=0.001)
+    monkeypatch.setattr(warm_mod, "PAGES", (("dashboard", "/dashboard"),))
+    monkeypatch.setattr(warm_mod.queries, "all_queries", dict)
+    report = warm(app, 120)
+    dashboard = report.done[0]
+    assert dashboard.what == "dashboard" and dashboard.ok and dashboard.tries > 1
+    assert app.test_client().get("/dashboard").status_code == 200
+
+
+def test_busy_answers_are_asked_again_and_a_query_timeout_is_not(make_app: Callable[..., Flask],
+                                                                 seed_store_copy: Path) -> None:
+    app = make_app(seed_store_copy, MAKB_QUERY_WORKERS=1)
+    calls = {"busy": 0, "timeout": 0}
+
+    def busy_twice() -> str:
+        calls["busy"] += 1
+        if calls["busy"] <= 2:
+            raise Busy("still computing")
+        return "ready"
+
+    def times_out() -> str:
+        calls["timeout"] += 1
+        raise QueryTimeout("the query ran past the time limit")
+
+    app.add_url_rule("/busy-twice", "busy_twice", busy_twice)
+    app.add_url_rule("/times-out", "times_out", times_out)
+    as_json = {"headers": {"Accept": "application/json"}}
+    deadline = time.monotonic() + 60
+    ready = warm_mod._request(app, "busy page", "/busy-twice", as_json, deadline)
+    assert ready.ok and ready.tries == 3 and calls["busy"] == 3
+    late = warm_mod._request(app, "slow query", "/times-out", as_json, deadline)
+    assert not late.ok and late.tries == 1 and calls["timeout"] == 1
+    assert late.status == 503 and late.error and "time limit" in late.error
