@@ -7,6 +7,12 @@ address of its entity page.  Graphs over ``cap`` nodes keep the most central
 nodes and fold the rest into one "N more organisations" node, so the browser
 never has to lay out thousands of nodes.
 
+A page reads the partner graph and its PageRank from the caller's memo (each
+computed once per state of the store) and draws the whole graph or a part of it
+(an ego graph, some organisation types) in place: no page copies the graph or
+ranks it again, so a page costs the ego graph's breadth-first search and the ties
+of the nodes it draws.
+
 pyvis's stock HTML template loads Bootstrap and vis-network from CDNs whatever
 ``cdn_resources`` says, so pages render these data with their own template and
 serve ``vis_asset`` files, the copies of vis-network inside the installed pyvis
@@ -17,7 +23,7 @@ from __future__ import annotations
 
 import math
 import urllib.parse
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,9 +33,9 @@ import networkx as nx
 import pyvis
 
 from kb import queries
-from kb.analysis import TIE_KINDS, ego, graph_node, partner_graph, to_graphml
+from kb.analysis import TIE_KINDS, graph_node, partner_graph, to_graphml
 from kb.analysis.graphs import organisations, resolve_in, top_of
-from kb.analysis.metrics import pagerank
+from kb.analysis.metrics import ego_nodes, pagerank
 from kb.analysis.scorecard import Action
 from kb.errors import ConfigError, NotFound
 from kb.store import Store
@@ -231,9 +237,9 @@ def _size(rank: float, top: float) -> float:
     return round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(rank / top), 2)
 
 
-def _cap(G: nx.Graph, ranks: dict[str, float], cap: int) -> tuple[list[str], list[str]]:
-    """(kept nodes, folded nodes): the ``cap - 1`` most central nodes are kept when ``G`` is over ``cap``."""
-    order = sorted(G.nodes, key=lambda n: (-ranks.get(n, 0.0), str(G.nodes[n].get("label") or n), n))
+def _cap(G: nx.Graph, nodes: Iterable[str], ranks: dict[str, float], cap: int) -> tuple[list[str], list[str]]:
+    """(kept nodes, folded nodes): the ``cap - 1`` most central ``nodes`` are kept when there are over ``cap``."""
+    order = sorted(nodes, key=lambda n: (-ranks.get(n, 0.0), str(G.nodes[n].get("label") or n), n))
     if len(order) <= cap:
         return order, []
     keep = max(1, cap - 1)
@@ -244,82 +250,113 @@ def _ego_url(iri: str) -> str:
     return "/graph?" + urllib.parse.urlencode({"org": iri})
 
 
-def _info(G: nx.Graph, n: str, base: str) -> dict[str, Any]:
-    """What the node's side panel shows (commitments are added by ``explore``)."""
+def _info(G: nx.Graph, n: str, base: str, ties: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What the node's side panel shows (commitments are added by ``explore``); ``ties``: its drawn ties."""
     data = G.nodes[n]
     org_type = data.get("org_type") if data.get("org_type") in ORG_TYPE_STYLE else None
-    projects = {t for _, _, e in G.edges(n, data=True) if "project" in (e.get("kinds") or [])
+    projects = {t for e in ties.values() if "project" in (e.get("kinds") or [])
                 for t in e.get("things") or [] if "/project/" in t}
     info: dict[str, Any] = {"name": data.get("label") or n, "acronym": data.get("acronym"),
                             "type": ORG_TYPE_STYLE[org_type][0], "country": data.get("country"),
-                            "partners": G.degree(n), "projects": len(projects), "entity": entity_path(n, base),
+                            "partners": len(ties), "projects": len(projects), "entity": entity_path(n, base),
                             "ego": _ego_url(n), "units": len(data.get("members") or [])}
     info["dashboard"] = "/dashboard?" + urllib.parse.urlencode({"unit" if data.get("unit") else "org": n})
     return info
 
 
-def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, center: str | None = None) -> GraphView:
-    """The vis-network view of a partner graph (or ego graph), capped at ``cap`` nodes."""
+def _common(nodes: set[str] | frozenset[str], ties: Mapping[str, Any]) -> set[str] | frozenset[str]:
+    """The nodes of ``nodes`` that ``ties`` has, walking the smaller of the two."""
+    if len(ties) <= len(nodes):
+        return nodes.intersection(ties)
+    return {n for n in nodes if n in ties}
+
+
+def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, center: str | None = None,
+            nodes: Collection[str] | None = None, ranks: dict[str, float] | None = None) -> GraphView:
+    """The vis-network view of a partner graph (undirected) or of the part of it induced by ``nodes`` (an
+    ego graph, some organisation types), capped at ``cap`` nodes.
+
+    Nodes are ranked, sized and capped by ``ranks`` (default: the PageRank of the graph drawn).  The work
+    is one sort of the drawn nodes and a read of the ties of the ``cap`` nodes kept: ``G`` is not copied,
+    so a caller that keeps ``G`` and its ``ranks`` draws any part of it without reading the rest.
+    """
     if cap < 2:
         raise ConfigError(f"the graph node cap must be at least 2, got {cap}")
     filters = filters or Filters()
-    ranks = pagerank(G) if G.number_of_nodes() else {}
-    kept, folded = _cap(G, ranks, cap)
+    scope: Collection[str] = G if nodes is None else nodes
+    if ranks is None:
+        ranks = pagerank(G if nodes is None else G.subgraph(nodes)) if len(scope) else {}
+    kept, folded = _cap(G, scope, ranks, cap)
     if center is not None and center in folded:   # the ego graph's centre is always drawn
         folded.remove(center)
         folded.insert(0, kept.pop())
         kept.insert(0, center)
-    top = max(ranks.values(), default=0.0)
-    counts: dict[str | None, int] = {}
-    nodes: list[dict[str, Any]] = []
-    order = {n: i for i, n in enumerate(sorted(kept, key=lambda n: (-ranks.get(n, 0.0), n)))}
-    for n in kept:
-        data = G.nodes[n]
-        org_type = data.get("org_type") if data.get("org_type") in ORG_TYPE_STYLE else None
-        counts[org_type] = counts.get(org_type, 0) + 1
-        label = data.get("acronym") or data.get("label") or n
-        node: dict[str, Any] = {
-            "id": n, "label": label, "title": _node_title(data, ranks.get(n, 0.0), G.degree(n)),
-            "color": ORG_TYPE_STYLE[org_type][1], "size": _size(ranks.get(n, 0.0), top),
-            "url": entity_path(n, base), "orgType": org_type or UNKNOWN_TYPE,
-            "search": (data.get("label") or "").lower(), "rank": order[n], "info": _info(G, n, base),
-        }
-        if n == center:
-            node.update(borderWidth=4, font={"size": 18, "bold": True})
-        nodes.append(node)
+    inside = None if nodes is None else nodes if isinstance(nodes, (set, frozenset)) else set(nodes)
 
+    def drawn_ties(n: str) -> dict[str, dict[str, Any]]:
+        return {m: d for _, m, d in G.edges(n, data=True) if inside is None or m in inside}
+
+    top = max((ranks.get(n, 0.0) for n in kept), default=0.0)
+    counts: dict[str | None, int] = {}
+    out_nodes: list[dict[str, Any]] = []
+    order = {n: i for i, n in enumerate(sorted(kept, key=lambda n: (-ranks.get(n, 0.0), n)))}
     kept_set = set(kept)
     edges: list[dict[str, Any]] = []
     to_more: dict[str, float] = {}
     tie_counts: dict[str, int] = {}
-    for a, b, data in sorted(G.edges(data=True), key=lambda e: (e[0], e[1])):
-        if a in kept_set and b in kept_set:
-            kinds = data.get("kinds") or []
+    pairs: list[tuple[str, str, dict[str, Any]]] = []
+    for n in kept:
+        data = G.nodes[n]
+        ties = drawn_ties(n)
+        org_type = data.get("org_type") if data.get("org_type") in ORG_TYPE_STYLE else None
+        counts[org_type] = counts.get(org_type, 0) + 1
+        label = data.get("acronym") or data.get("label") or n
+        node: dict[str, Any] = {
+            "id": n, "label": label, "title": _node_title(data, ranks.get(n, 0.0), len(ties)),
+            "color": ORG_TYPE_STYLE[org_type][1], "size": _size(ranks.get(n, 0.0), top),
+            "url": entity_path(n, base), "orgType": org_type or UNKNOWN_TYPE,
+            "search": (data.get("label") or "").lower(), "rank": order[n], "info": _info(G, n, base, ties),
+        }
+        if n == center:
+            node.update(borderWidth=4, font={"size": 18, "bold": True})
+        out_nodes.append(node)
+        pairs += [(n, m, ties[m]) for m in _common(kept_set, ties) if n < m]
+        if folded:
+            weight = sum(float(d.get("weight", 1)) for m, d in ties.items() if m not in kept_set)
+            if weight:
+                to_more[n] = weight
+    styles: dict[tuple[tuple[str, ...], Any], dict[str, Any]] = {}    # ties of the same kinds and weight look alike
+    for a, b, data in sorted(pairs, key=lambda e: (e[0], e[1])):
+        kinds = data.get("kinds") or []
+        look = (tuple(kinds), data.get("weight", 1))
+        style = styles.get(look)
+        if style is None:
             kind = tie_kind(kinds)
-            edge: dict[str, Any] = {"from": a, "to": b, "width": _width(float(data.get("weight", 1))),
-                                    "title": _edge_title(data), "kinds": kinds, "weight": int(data.get("weight", 1))}
+            style = styles[look] = {"width": _width(float(data.get("weight", 1))), "title": _edge_title(data),
+                                    "kinds": kinds, "weight": int(data.get("weight", 1))}
             if kind is not None:
-                tie_counts[kind] = tie_counts.get(kind, 0) + 1
-                edge.update(kind=kind, color={"color": TIE_STYLE[kind][1], "highlight": "#000000",
-                                              "hover": "#000000"})
-            edges.append(edge)
-        elif a in kept_set or b in kept_set:
-            inside = a if a in kept_set else b
-            to_more[inside] = to_more.get(inside, 0.0) + float(data.get("weight", 1))
+                style.update(kind=kind, color={"color": TIE_STYLE[kind][1], "highlight": "#000000",
+                                               "hover": "#000000"})
+        if "kind" in style:
+            tie_counts[style["kind"]] = tie_counts.get(style["kind"], 0) + 1
+        edges.append({"from": a, "to": b, **style})
+    total_nodes = len(scope)
+    total_edges = G.number_of_edges() if inside is None else sum(len(_common(inside, G.adj[n])) for n in inside) // 2
     notes: list[str] = []
     if folded:
-        nodes.append({"id": MORE_NODE, "label": f"{len(folded):,} more organisations",
-                      "title": f"{len(folded):,} less central organisations, folded into one node to keep the "
-                               "graph readable. Narrow the filters or open an organisation's ego graph to see them.",
-                      "color": {"background": MORE_STYLE[1], "border": "#333333"}, "size": MAX_SIZE,
-                      "shape": "box", "borderWidth": 2, "shapeProperties": {"borderDashes": [6, 4]},
-                      "font": {"size": 16, "color": "#1d2733", "bold": True}, "margin": 10,
-                      "url": None, "orgType": "more", "search": "", "rank": -1,
-                      "info": {"name": f"{len(folded):,} more organisations", "folded": len(folded)}})
-        for inside, weight in sorted(to_more.items()):
-            edges.append({"from": inside, "to": MORE_NODE, "width": _width(weight), "dashes": True,
+        out_nodes.append({"id": MORE_NODE, "label": f"{len(folded):,} more organisations",
+                          "title": f"{len(folded):,} less central organisations, folded into one node to keep the "
+                                   "graph readable. Narrow the filters or open an organisation's ego graph to see "
+                                   "them.",
+                          "color": {"background": MORE_STYLE[1], "border": "#333333"}, "size": MAX_SIZE,
+                          "shape": "box", "borderWidth": 2, "shapeProperties": {"borderDashes": [6, 4]},
+                          "font": {"size": 16, "color": "#1d2733", "bold": True}, "margin": 10,
+                          "url": None, "orgType": "more", "search": "", "rank": -1,
+                          "info": {"name": f"{len(folded):,} more organisations", "folded": len(folded)}})
+        for end, weight in sorted(to_more.items()):
+            edges.append({"from": end, "to": MORE_NODE, "width": _width(weight), "dashes": True,
                           "title": f"ties to folded organisations: weight {weight:g}", "kinds": []})
-        notes.append(f"This graph has {G.number_of_nodes():,} organisations, more than the {cap:,} drawn at once: "
+        notes.append(f"This graph has {total_nodes:,} organisations, more than the {cap:,} drawn at once: "
                      f"the {len(kept):,} most central (PageRank) are shown and the other {len(folded):,} are "
                      f"aggregated into one node.")
     legend = [LegendEntry(ORG_TYPE_STYLE[t][0], ORG_TYPE_STYLE[t][1], c)
@@ -329,8 +366,8 @@ def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, ce
     tie_legend = [LegendEntry(label, colour, tie_counts[k]) for k, (label, colour) in TIE_STYLE.items()
                   if tie_counts.get(k)]
     center_label = G.nodes[center].get("label") if center is not None and center in G else None
-    return GraphView(nodes, edges, _options(len(nodes)), legend, filters, G.number_of_nodes(),
-                     G.number_of_edges(), len(folded), center, center_label, notes, tie_legend=tie_legend)
+    return GraphView(out_nodes, edges, _options(len(out_nodes)), legend, filters, total_nodes, total_edges,
+                     len(folded), center, center_label, notes, tie_legend=tie_legend)
 
 
 #: how a caller may keep whole-store results between calls: ``memo(key, compute)``
@@ -341,28 +378,46 @@ def _no_memo(key: Hashable, compute: Callable[[], Any]) -> Any:
     return compute()
 
 
+def _graph_key(filters: Filters) -> tuple[Any, ...]:
+    return ("partner-graph", filters.rollup, tuple(filters.kinds), filters.country, filters.year)
+
+
 def filtered_partner_graph(store: Store, filters: Filters, memo: Memo = _no_memo) -> nx.Graph:
     """The partner graph under the explorer's filters of ties (kinds, country, year, roll-up)."""
-    key = ("partner-graph", filters.rollup, tuple(filters.kinds), filters.country, filters.year)
-    return memo(key, lambda: partner_graph(store, rollup=filters.rollup, kinds=filters.kinds,
-                                           country=filters.country, year=filters.year))
+    return memo(_graph_key(filters), lambda: partner_graph(store, rollup=filters.rollup, kinds=filters.kinds,
+                                                           country=filters.country, year=filters.year))
+
+
+def partner_ranks(store: Store, filters: Filters, memo: Memo = _no_memo) -> dict[str, float]:
+    """The PageRank of every organisation of ``filtered_partner_graph``, kept beside it: the explorer ranks,
+    sizes and caps the whole graph and every ego graph cut from it by these, so a page reads no more of
+    the graph than it draws."""
+    return memo(("pagerank", *_graph_key(filters)), lambda: pagerank(filtered_partner_graph(store, filters, memo)))
+
+
+def _scope(store: Store, filters: Filters, memo: Memo) -> tuple[nx.Graph, set[str] | None, str | None]:
+    """(partner graph, the nodes drawn or None for all of them, the ego graph's centre)."""
+    G = filtered_partner_graph(store, filters, memo)
+    center = None
+    nodes: set[str] | None = None
+    if filters.org:
+        iri = resolve_in(memo("organisations", lambda: organisations(store)), filters.org)
+        center = graph_node(G, iri)
+        nodes = ego_nodes(G, center, filters.depth)
+    if filters.types:
+        wanted = set(filters.types)
+        nodes = {n for n in (G if nodes is None else nodes)
+                 if n == center or _type_code(G.nodes[n].get("org_type")) in wanted}
+    return G, nodes, center
 
 
 def explore_graph(store: Store, filters: Filters, memo: Memo = _no_memo) -> tuple[nx.Graph, str | None]:
     """(graph, centre): the filtered partner graph, or the ego graph of ``filters.org``, keeping only the
-    organisation types chosen (the centre always stays).  ``NotFound`` for an organisation the KB does
-    not know or that has no ties under these filters; ``ConfigError`` for a name of several."""
-    G = filtered_partner_graph(store, filters, memo)
-    center = None
-    if filters.org:
-        iri = resolve_in(memo("organisations", lambda: organisations(store)), filters.org)
-        center = graph_node(G, iri)
-        G = ego(G, center, filters.depth)
-    if filters.types:
-        wanted = set(filters.types)
-        keep = [n for n, d in G.nodes(data=True) if n == center or _type_code(d.get("org_type")) in wanted]
-        G = G.subgraph(keep).copy()
-    return G, center
+    organisation types chosen (the centre always stays), as a read-only view of the partner graph (no
+    copy).  ``NotFound`` for an organisation the KB does not know or that has no ties under these
+    filters; ``ConfigError`` for a name of several."""
+    G, nodes, center = _scope(store, filters, memo)
+    return (G if nodes is None else G.subgraph(nodes)), center
 
 
 def _type_code(org_type: str | None) -> str:
@@ -373,12 +428,14 @@ def explore(store: Store, filters: Filters, base: str, cap: int, memo: Memo = _n
             as_of: date | None = None) -> GraphView:
     """The explorer's view: the partner graph, or the ego graph of ``filters.org``, filtered and capped.
 
-    ``memo`` keeps the whole-store parts (the graph, the organisation table, the countries, the
-    commitments) between calls; the web app passes one that forgets them when the store is written.
+    ``memo`` keeps the whole-store parts (the graph and its PageRank, the organisation table, the
+    countries, the commitments) between calls; the web app passes one that forgets them when the store
+    is written.  Then a page costs the ego graph's breadth-first search and the ties of the nodes drawn.
+    Nodes are ranked by their PageRank in the filtered partner graph, an ego graph's too.
     With ``as_of``, each node's panel counts its open and overdue commitments as of that date.
     """
-    G, center = explore_graph(store, filters, memo)
-    view = view_of(G, base, cap, filters, center)
+    G, nodes, center = _scope(store, filters, memo)
+    view = view_of(G, base, cap, filters, center, nodes=nodes, ranks=partner_ranks(store, filters, memo))
     view.countries = memo("countries", lambda: country_names(store))
     if as_of is not None:
         orgs = memo("organisations", lambda: organisations(store))
@@ -410,8 +467,8 @@ def add_commitments(view: GraphView, figures: dict[str, tuple[int, int]]) -> Non
 
 def view_graphml(store: Store, filters: Filters, base: str, cap: int, memo: Memo = _no_memo) -> bytes:
     """The organisations and ties the explorer draws under ``filters`` (no aggregate node), as GraphML."""
-    G, center = explore_graph(store, filters, memo)
-    view = view_of(G, base, cap, filters, center)
+    G, nodes, center = _scope(store, filters, memo)
+    view = view_of(G, base, cap, filters, center, nodes=nodes, ranks=partner_ranks(store, filters, memo))
     drawn = [n["id"] for n in view.nodes if n["id"] != MORE_NODE]
     return to_graphml(G.subgraph(drawn).copy())
 
