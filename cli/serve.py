@@ -86,13 +86,15 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
         raise ConfigError(f"--threads must be at least 1, got {args.threads}")
     if args.connections < args.threads:
         raise ConfigError(f"--connections must be at least --threads ({args.threads}), got {args.connections}")
+    warm_seconds = 0.0 if args.no_warm else float(ctx.settings.get("MAKB_WARM_SECONDS") or 0)
+    if warm_seconds < 0:
+        raise ConfigError(f"setting MAKB_WARM_SECONDS: {warm_seconds:g} is not 0 (no warming) or a number of seconds")
     _check_address(args.host, args.port)
     app = create_app(app_config(ctx.settings))
     state = app.extensions["makb"]
     try:
         query_executor(app)     # start the query workers before the first request
-        if not args.no_warm:
-            warm(app, float(state.settings.get("MAKB_WARM_SECONDS") or 0), _report)
+        warm(app, warm_seconds, _report)
         try:
             server = create_server(app, host=args.host, port=args.port, threads=args.threads, ident="makb",
                                    connection_limit=args.connections, backlog=BACKLOG)

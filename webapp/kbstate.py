@@ -305,7 +305,10 @@ def init_app(app: Flask) -> None:
     store = open_store(settings)
     timeout = float(settings.get("MAKB_PAGE_TIMEOUT") or 0) or None
     ttl = REMOTE_TTL if store.kind == "remote" else None
-    cache_bytes = int(float(settings.get("MAKB_RESULT_CACHE_MB") or 0) * 1024 * 1024)
+    cache_mb = float(settings.get("MAKB_RESULT_CACHE_MB") or 0)
+    if cache_mb < 0:
+        raise ConfigError(f"setting MAKB_RESULT_CACHE_MB: {cache_mb:g} is not 0 (off) or a size in MB")
+    cache_bytes = int(cache_mb * 1024 * 1024)
     state = KBState(settings=settings, store=store,
                     registry=load_registry(settings["MAKB_REGISTRY"], settings["MAKB_BASE_IRI"]),
                     derived=Derived(ttl=ttl, timeout=timeout, max_waiters=MAX_WAITERS),

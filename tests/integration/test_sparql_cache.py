@@ -4,6 +4,7 @@ refusals are never kept, a hit takes no query worker, and ``MAKB_RESULT_CACHE_MB
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -163,6 +164,7 @@ def test_errors_and_refusals_are_never_kept(app: Flask, client: FlaskClient, que
 def test_a_timeout_is_not_kept(make_app: Callable[..., Flask], seed_store_copy: Path) -> None:
     app = make_app(seed_store_copy, MAKB_QUERY_TIMEOUT=0.5, MAKB_QUERY_WORKERS=1)
     heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    pool_of(app).run_checked("ASK {}", deadline=time.monotonic() + 60)    # the worker has opened the store
     with app.test_client() as c:
         resp = ask(c, heavy)
     assert resp.status_code == 503 and resp.get_json()["error"] == "query-timeout"
