@@ -46,17 +46,14 @@ ANSWERED = ("key-actions", "key-action-parties", "recommendations", "evaluations
 
 @cache
 def _sql(name: str) -> tuple[str, tuple[str, ...]]:
-    """The SQL answering ``name``, wrapped to turn term ids into values, and its column names."""
+    """The SQL answering ``name`` (its columns hold term ids, or a constant text) and its column names."""
     text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
     conn = sqlite3.connect(":memory:")
     conn.executescript(_SCHEMA)
     columns = tuple(d[0] for d in conn.execute(f"SELECT * FROM ({text}) LIMIT 0",
                                                dict.fromkeys(param_iris(), 0)).description)
     conn.close()
-    shown = ", ".join(
-        f"CASE WHEN typeof(q.{c}) = 'integer' THEN (SELECT value FROM term WHERE id = q.{c}) ELSE q.{c} END AS {c}"
-        for c in columns)
-    return f"SELECT {shown} FROM ({text}) AS q", columns
+    return text, columns
 
 
 class Summary:
@@ -237,11 +234,23 @@ class Summary:
             assert conn is not None
             ids = self._param_ids(conn)
             try:
-                cursor = conn.execute(sql, ids)
-                out = [{c: v for c, v in zip(columns, row, strict=True) if v is not None} for row in cursor]
+                found = conn.execute(sql, ids).fetchall()
+                values = self._values(conn, {v for row in found for v in row if isinstance(v, int)})
             except sqlite3.Error as exc:
                 raise StoreError(f"the derived tables at {self.path} could not answer {name}: {exc}") from exc
+        get = values.get
+        out = [{c: get(v, v) for c, v in zip(columns, row, strict=True) if v is not None} for row in found]
         return columns, out
+
+    @staticmethod
+    def _values(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
+        """Term id -> value for every id an answer holds, in one join."""
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM wanted")
+        conn.executemany("INSERT INTO wanted (id) VALUES (?)", ((i,) for i in ids))
+        values = dict(conn.execute("SELECT term.id, term.value FROM wanted JOIN term ON term.id = wanted.id"))
+        conn.execute("DELETE FROM wanted")
+        return values
 
     @staticmethod
     def _param_ids(conn: sqlite3.Connection) -> dict[str, int]:
