@@ -330,5 +330,6 @@ def analyses(run: Run) -> list[Figure]:
         run.hub_name, run.hub_iri = info["hub"], info["iri"]
         ego.note = f"{info['hub']}: {info['nodes']} nodes"
     figs.append(ego)
-    figs += [fig(f"scorecard:{by}", f"scorecard by {by}") for by in SCORECARD_BY]
+    figs += [fig(f"scorecard:{by}", f"scorecard by {by}", targets=[Target("value", "<=", 1, "<= 1 s")])
+             for by in SCORECARD_BY]
     return figs

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from bench.run.measure import RssSampler, percentile
 from bench.run.phases import MB, Run, canned_texts, makb_command
 from bench.run.report import Figure, Target
+from kb import queries
 
 HOST = "127.0.0.1"
 SPARQL_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, */*;q=0.1"
@@ -37,6 +38,10 @@ class Server:
     proc: subprocess.Popen[bytes]
     port: int
     log: str
+    #: seconds from launch until ``/healthz`` answered (``makb serve`` warms its pages before it listens)
+    start_s: float = 0.0
+    #: resident memory of the server's process tree, sampled from launch
+    rss: RssSampler | None = None
 
     def get(self, path: str, accept: str = "*/*", timeout: float = 120.0) -> tuple[int, bytes]:
         """One GET on a fresh connection: (status, body)."""
@@ -69,18 +74,22 @@ def _wait(port: int, proc: subprocess.Popen[bytes], timeout: float, log: str) ->
 
 
 @contextmanager
-def serve(run: Run, startup_timeout: float = 120.0) -> Iterator[Server]:
-    """``makb --store STORE serve`` on a free port of 127.0.0.1, stopped on exit."""
+def serve(run: Run, startup_timeout: float = 600.0) -> Iterator[Server]:
+    """``makb --store STORE serve`` on a free port of 127.0.0.1, stopped on exit; its memory is sampled
+    from launch, so the warming it does before it listens counts."""
     assert run.store_dir is not None
     port = free_port()
     log_path = run.work / "serve.log"
     cmd = [*makb_command(), "--store", str(run.store_dir), "serve", "--host", HOST, "--port", str(port)]
+    t0 = time.perf_counter()
     with log_path.open("wb") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    rss = RssSampler(proc.pid).__enter__()
     try:
         _wait(port, proc, startup_timeout, str(log_path))
-        yield Server(proc, port, str(log_path))
+        yield Server(proc, port, str(log_path), time.perf_counter() - t0, rss)
     finally:
+        rss.__exit__()
         proc.terminate()
         try:
             proc.wait(timeout=15)
@@ -209,7 +218,11 @@ def web_phase(run: Run, seconds: float = 30.0, clients: int = 8) -> list[Figure]
     figs: list[Figure] = []
     texts = canned_texts()
     timeout = run.task_timeout
-    with serve(run) as server, RssSampler(server.proc.pid) as rss:
+    with serve(run) as server:
+        rss = server.rss
+        assert rss is not None
+        figs.append(Figure("web", "server start (warms its pages before it listens)", server.start_s, "s",
+                           note="launch to the first /healthz answer"))
         status, _ = server.get("/healthz")
         if status != 200:
             raise RuntimeError(f"makb serve answers /healthz with HTTP {status}; see {server.log}")
@@ -220,19 +233,32 @@ def web_phase(run: Run, seconds: float = 30.0, clients: int = 8) -> list[Figure]
             # an error answer (the endpoint's time or size limit) is not comparable with a full answer
             fig = Figure("query /sparql", f"{name} p50", r.p50_ms, "ms", raw=raw if answered else None,
                          rdflib=run.rdflib_ms.get(name) if answered else None, note=r.note(timeout))
-            fig.targets.append(Target("value", "<=", 100, "p50 <= 100 ms"))
+            # a listing's first page (it takes limit/offset) within 300 ms, a grouped query within 150 ms
+            listing = any(p.name == "limit" for p in queries.get(name).params)
+            fig.targets.append(Target("value", "<=", 300, "p50 <= 300 ms") if listing
+                               else Target("value", "<=", 150, "p50 <= 150 ms"))
             if raw is not None and raw >= OVERHEAD_FLOOR_MS:
-                fig.targets.append(Target("overhead", "<=", 1.5, "<= 1.5x raw"))
+                fig.targets.append(Target("overhead", "<=", 1.3, "<= 1.3x raw"))
             figs.append(fig)
         if run.hub_iri:
             path = "/graph?" + urllib.parse.urlencode({"org": run.hub_iri, "depth": "2"})
             r = time_requests(server, path, "text/html", run.reps, run.budget, run.warmup, timeout)
             figs.append(Figure("web", "ego graph page, depth 2", r.p50_ms, "ms",
-                               targets=[Target("value", "<=", 300, "<= 300 ms")],
+                               targets=[Target("value", "<=", 200, "<= 200 ms")],
                                note="; ".join(x for x in (r.note(timeout), run.hub_name or "") if x)))
-        for label, path in PAGES:
-            r = time_requests(server, path, "text/html", min(run.reps, 5), run.budget, run.warmup, timeout)
-            figs.append(Figure("web", f"{label} {path}", r.p50_ms, "ms", note=r.note(timeout)))
+        pages = list(PAGES)
+        if run.hub_iri:
+            pages.append(("entity page", "/entity?" + urllib.parse.urlencode({"iri": run.hub_iri})))
+        for label, path in pages:
+            # the first request is timed apart: the first visitor after the server started
+            r = time_requests(server, path, "text/html", min(run.reps, 5), run.budget, 0, timeout)
+            first = Figure("web", f"{label} first request", r.first * 1000 if r.first is not None else None, "ms",
+                           note=path)
+            warm = Figure("web", f"{label} {path}", r.p50_ms, "ms", note=r.note(timeout))
+            if label in TARGET_PAGES:
+                first.targets.append(Target("value", "<=", 1000, "<= 1 s"))
+                warm.targets.append(Target("value", "<=", 150, "p50 <= 150 ms"))
+            figs += [first, warm]
         paths = ["/", _sparql_path(texts.get("documents", "ASK {}")), "/documents"]
         if run.hub_iri:
             paths.append("/graph?" + urllib.parse.urlencode({"org": run.hub_iri, "depth": "1"}))
@@ -244,9 +270,13 @@ def web_phase(run: Run, seconds: float = 30.0, clients: int = 8) -> list[Figure]
     figs.append(Figure("web", f"throughput, {clients} clients", load.ok / elapsed if elapsed else None, "req/s",
                        "higher", note=note))
     figs.append(Figure("web", "server peak RSS (all processes)", rss.peak_kib * 1024 / MB, "MB",
-                       rdflib=run.rdflib_rss_mb, targets=[Target("value", "<=", 1000, "<= 1 GB")]))
+                       rdflib=run.rdflib_rss_mb, targets=[Target("value", "<=", 800, "<= 800 MB")],
+                       note="from launch, warming included"))
     return figs
 
 
 #: pages timed one by one: (label, path)
-PAGES = (("home page", "/"), ("documents page", "/documents"), ("dashboard page", "/dashboard"))
+PAGES = (("home page", "/"), ("documents page", "/documents"), ("dashboard page", "/dashboard"),
+         ("explorer page", "/graph"))
+#: the pages with a first-request and a warm target
+TARGET_PAGES = {"dashboard page", "explorer page", "entity page"}
