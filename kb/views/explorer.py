@@ -7,11 +7,9 @@ address of its entity page.  Graphs over ``cap`` nodes keep the most central
 nodes and fold the rest into one "N more organisations" node, so the browser
 never has to lay out thousands of nodes.
 
-A page reads the partner graph and its PageRank from the caller's memo (each
-computed once per state of the store) and draws the whole graph or a part of it
-(an ego graph, some organisation types) in place: no page copies the graph or
-ranks it again, so a page costs the ego graph's breadth-first search and the ties
-of the nodes it draws.
+Pages draw the memo's partner graph and PageRank (each computed once per state of
+the store) or a part of it in place: a page costs the ego graph's search and the
+ties of the nodes drawn, at most ``TIES_PER_NODE`` ties per node.
 
 pyvis's stock HTML template loads Bootstrap and vis-network from CDNs whatever
 ``cdn_resources`` says, so pages render these data with their own template and
@@ -77,6 +75,8 @@ LABELLED = 12
 
 #: node size range (pixels) from least to most central
 MIN_SIZE, MAX_SIZE = 10.0, 40.0
+#: ties drawn at most per node drawn (the strongest; dense graphs would otherwise send tens of thousands)
+TIES_PER_NODE = 4
 
 
 def vis_asset(name: str) -> Path:
@@ -172,6 +172,7 @@ class GraphView:
     #: (type code, label) for the type filter
     org_types: list[tuple[str, str]] = field(
         default_factory=lambda: [(t or UNKNOWN_TYPE, label) for t, (label, _) in ORG_TYPE_STYLE.items()])
+    _labels: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def shown_nodes(self) -> int:
@@ -182,7 +183,10 @@ class GraphView:
         return {"nodes": self.nodes, "edges": self.edges, "options": self.options, "labelled": LABELLED}
 
     def label_of(self, node: str) -> str:
-        return next((str(n["label"]) for n in self.nodes if n["id"] == node), node)
+        """The label drawn for ``node`` (itself when not drawn); the page asks for it twice per tie."""
+        if self._labels is None or len(self._labels) != len(self.nodes):
+            self._labels = {str(n["id"]): str(n["label"]) for n in self.nodes}
+        return self._labels.get(node, node)
 
 
 # ------------------------------------------------------------------------------------ building
@@ -264,6 +268,25 @@ def _info(G: nx.Graph, n: str, base: str, ties: dict[str, dict[str, Any]]) -> di
     return info
 
 
+def _strongest(pairs: list[tuple[str, str, dict[str, Any]]], limit: int,
+               center: str | None) -> list[tuple[str, str, dict[str, Any]]]:
+    """At most ``limit`` of ``pairs``: the centre's ties, then each node's strongest, then the strongest others."""
+    if len(pairs) <= limit:
+        return pairs
+    order = sorted(pairs, key=lambda e: (-float(e[2].get("weight", 1)), e[0], e[1]))
+    chosen: dict[tuple[str, str], tuple[str, str, dict[str, Any]]] = {}
+    tied: set[str] = set()
+    for wanted in ("centre", "untied", "any"):
+        for e in order:
+            if len(chosen) >= limit:
+                return list(chosen.values())
+            if ((wanted == "any" or (center in (e[0], e[1]) if wanted == "centre" else not tied.issuperset(e[:2])))
+                    and (e[0], e[1]) not in chosen):
+                chosen[e[0], e[1]] = e
+                tied.update(e[:2])
+    return list(chosen.values())
+
+
 def _common(nodes: set[str] | frozenset[str], ties: Mapping[str, Any]) -> set[str] | frozenset[str]:
     """The nodes of ``nodes`` that ``ties`` has, walking the smaller of the two."""
     if len(ties) <= len(nodes):
@@ -304,7 +327,7 @@ def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, ce
     edges: list[dict[str, Any]] = []
     to_more: dict[str, float] = {}
     tie_counts: dict[str, int] = {}
-    pairs: list[tuple[str, str, dict[str, Any]]] = []
+    pairs: list[tuple[str, str, dict[str, Any]]] = []    # every tie among the nodes kept
     for n in kept:
         data = G.nodes[n]
         ties = drawn_ties(n)
@@ -326,7 +349,8 @@ def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, ce
             if weight:
                 to_more[n] = weight
     styles: dict[tuple[tuple[str, ...], Any], dict[str, Any]] = {}    # ties of the same kinds and weight look alike
-    for a, b, data in sorted(pairs, key=lambda e: (e[0], e[1])):
+    drawn = _strongest(pairs, TIES_PER_NODE * cap, center)
+    for a, b, data in sorted(drawn, key=lambda e: (e[0], e[1])):
         kinds = data.get("kinds") or []
         look = (tuple(kinds), data.get("weight", 1))
         style = styles.get(look)
@@ -344,21 +368,24 @@ def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, ce
     total_edges = G.number_of_edges() if inside is None else sum(len(_common(inside, G.adj[n])) for n in inside) // 2
     notes: list[str] = []
     if folded:
-        out_nodes.append({"id": MORE_NODE, "label": f"{len(folded):,} more organisations",
-                          "title": f"{len(folded):,} less central organisations, folded into one node to keep the "
-                                   "graph readable. Narrow the filters or open an organisation's ego graph to see "
-                                   "them.",
-                          "color": {"background": MORE_STYLE[1], "border": "#333333"}, "size": MAX_SIZE,
-                          "shape": "box", "borderWidth": 2, "shapeProperties": {"borderDashes": [6, 4]},
-                          "font": {"size": 16, "color": "#1d2733", "bold": True}, "margin": 10,
-                          "url": None, "orgType": "more", "search": "", "rank": -1,
-                          "info": {"name": f"{len(folded):,} more organisations", "folded": len(folded)}})
+        out_nodes.append({
+            "id": MORE_NODE, "label": f"{len(folded):,} more organisations",
+            "title": f"{len(folded):,} less central organisations, folded into one node to keep the graph readable. "
+                     "Narrow the filters or open an organisation's ego graph to see them.",
+            "color": {"background": MORE_STYLE[1], "border": "#333333"}, "size": MAX_SIZE, "shape": "box",
+            "borderWidth": 2, "shapeProperties": {"borderDashes": [6, 4]}, "margin": 10,
+            "font": {"size": 16, "color": "#1d2733", "bold": True}, "url": None, "orgType": "more", "search": "",
+            "rank": -1, "info": {"name": f"{len(folded):,} more organisations", "folded": len(folded)}})
         for end, weight in sorted(to_more.items()):
             edges.append({"from": end, "to": MORE_NODE, "width": _width(weight), "dashes": True,
                           "title": f"ties to folded organisations: weight {weight:g}", "kinds": []})
         notes.append(f"This graph has {total_nodes:,} organisations, more than the {cap:,} drawn at once: "
                      f"the {len(kept):,} most central (PageRank) are shown and the other {len(folded):,} are "
                      f"aggregated into one node.")
+    if len(drawn) < len(pairs):
+        notes.append(f"Of the {len(pairs):,} ties among the organisations shown, the {len(drawn):,} strongest are "
+                     f"drawn{' (every tie of the centre among them)' if center is not None else ''}, each "
+                     f"organisation with its strongest tie.")
     legend = [LegendEntry(ORG_TYPE_STYLE[t][0], ORG_TYPE_STYLE[t][1], c)
               for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], ORG_TYPE_STYLE[kv[0]][0]))]
     if folded:
@@ -428,11 +455,10 @@ def explore(store: Store, filters: Filters, base: str, cap: int, memo: Memo = _n
             as_of: date | None = None) -> GraphView:
     """The explorer's view: the partner graph, or the ego graph of ``filters.org``, filtered and capped.
 
-    ``memo`` keeps the whole-store parts (the graph and its PageRank, the organisation table, the
-    countries, the commitments) between calls; the web app passes one that forgets them when the store
-    is written.  Then a page costs the ego graph's breadth-first search and the ties of the nodes drawn.
-    Nodes are ranked by their PageRank in the filtered partner graph, an ego graph's too.
-    With ``as_of``, each node's panel counts its open and overdue commitments as of that date.
+    ``memo`` keeps the whole-store parts (the graph and its PageRank, by which an ego graph's nodes are
+    ranked too, the organisation table, the countries, the commitments) between calls; the web app passes
+    one that forgets them when the store is written.  With ``as_of``, each node's panel counts its open
+    and overdue commitments as of that date.
     """
     G, nodes, center = _scope(store, filters, memo)
     view = view_of(G, base, cap, filters, center, nodes=nodes, ranks=partner_ranks(store, filters, memo))
@@ -469,8 +495,10 @@ def view_graphml(store: Store, filters: Filters, base: str, cap: int, memo: Memo
     """The organisations and ties the explorer draws under ``filters`` (no aggregate node), as GraphML."""
     G, nodes, center = _scope(store, filters, memo)
     view = view_of(G, base, cap, filters, center, nodes=nodes, ranks=partner_ranks(store, filters, memo))
-    drawn = [n["id"] for n in view.nodes if n["id"] != MORE_NODE]
-    return to_graphml(G.subgraph(drawn).copy())
+    H = G.subgraph(n["id"] for n in view.nodes if n["id"] != MORE_NODE).copy()
+    ties = {frozenset((e["from"], e["to"])) for e in view.edges if e["to"] != MORE_NODE}
+    H.remove_edges_from([e for e in H.edges if frozenset(e) not in ties])
+    return to_graphml(H)
 
 
 def country_names(store: Store) -> list[str]:

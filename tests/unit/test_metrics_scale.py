@@ -7,6 +7,7 @@ graph, as UNDP does in the real one.  The generator is seeded: every run sees th
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -197,7 +198,8 @@ def test_the_view_of_a_part_is_the_view_of_its_copy(cap: int) -> None:
         assert center in drawn and len(part.nodes) == min(cap, len(nodes))
         inner = H.subgraph(drawn)
         ties = [(e["from"], e["to"]) for e in part.edges if e["to"] != MORE_NODE]
-        assert len(ties) == inner.number_of_edges() and all(inner.has_edge(a, b) and a < b for a, b in ties)
+        assert len(ties) == min(inner.number_of_edges(), explorer.TIES_PER_NODE * cap)
+        assert all(inner.has_edge(a, b) and a < b for a, b in ties)
         for node in part.nodes:
             if node["id"] != MORE_NODE:
                 assert node["info"]["partners"] == H.degree(node["id"])     # partners in the graph drawn
@@ -270,3 +272,30 @@ def test_explorer_pages_read_the_cached_graph_without_copying_or_ranking_it_agai
     assert ranked == [G.number_of_nodes()]      # the graph was ranked once, for the first page
     assert sum(1 for key in computed if isinstance(key, tuple) and key[0] == "partner-graph") == 1
     assert sum(1 for key in computed if isinstance(key, tuple) and key[0] == "pagerank") == 1
+
+
+def test_dense_views_draw_the_strongest_ties_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    G = partner_like(60, 1500, seed=12)
+    ranks = pagerank(G)
+    cap = 20
+    center = sorted(G, key=lambda n: (ranks[n], n))[30]          # a middling node: forced in as the centre
+    nodes = ego_nodes(G, center, 2)
+    view = view_of(G, BASE, cap, Filters(), center, nodes=nodes, ranks=ranks)
+    drawn = _drawn(view)
+    among = G.subgraph(drawn)
+    ties = {frozenset((e["from"], e["to"])) for e in view.edges if e["to"] != MORE_NODE}
+    limit = explorer.TIES_PER_NODE * cap
+    assert among.number_of_edges() > limit and len(ties) == limit
+    assert {frozenset((center, m)) for m in among[center]} <= ties          # every tie of the centre
+    assert all(any(n in t for t in ties) for n in drawn if among.degree(n))  # each node keeps a tie
+    order = sorted(among.edges(data=True), key=lambda e: (-e[2]["weight"], *sorted(e[:2])))
+    assert {frozenset(e[:2]) for e in order[:2 * cap + 1]} <= ties          # then the strongest
+    assert sum(view.tie_legend[i].count for i in range(len(view.tie_legend))) == limit
+    assert f"the {limit:,} strongest are drawn" in view.notes[-1]
+    assert view.total_edges == G.subgraph(nodes).number_of_edges()
+    # the GraphML of the view holds the ties drawn, no more
+    computed: list[Hashable] = []
+    data = explorer.view_graphml(OxigraphStore(None), Filters.parse(org=center, depth="2"), BASE, cap,
+                                 _memo(G, computed))
+    back = nx.read_graphml(io.BytesIO(data))
+    assert sorted(back.nodes) == sorted(drawn) and {frozenset(e) for e in back.edges} == ties
