@@ -18,6 +18,8 @@ SPARQL otherwise.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -235,7 +237,13 @@ class Summary:
             ids = self._param_ids(conn)
             try:
                 found = conn.execute(sql, ids).fetchall()
-                values = self._values(conn, {v for row in found for v in row if isinstance(v, int)})
+                wanted: set[int] = set()
+                for i in range(len(columns)):
+                    column = {row[i] for row in found}
+                    column.discard(None)
+                    if any(isinstance(v, int) for v in itertools.islice(column, 1)):
+                        wanted |= column
+                values = self._values(conn, wanted)
             except sqlite3.Error as exc:
                 raise StoreError(f"the derived tables at {self.path} could not answer {name}: {exc}") from exc
         get = values.get
@@ -245,12 +253,8 @@ class Summary:
     @staticmethod
     def _values(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
         """Term id -> value for every id an answer holds, in one join."""
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id INTEGER PRIMARY KEY)")
-        conn.execute("DELETE FROM wanted")
-        conn.executemany("INSERT INTO wanted (id) VALUES (?)", ((i,) for i in ids))
-        values = dict(conn.execute("SELECT term.id, term.value FROM wanted JOIN term ON term.id = wanted.id"))
-        conn.execute("DELETE FROM wanted")
-        return values
+        return dict(conn.execute("SELECT term.id, term.value FROM json_each(?) AS j JOIN term ON term.id = j.value",
+                                 (json.dumps(sorted(ids)),)))
 
     @staticmethod
     def _param_ids(conn: sqlite3.Connection) -> dict[str, int]:
