@@ -117,13 +117,13 @@ def iri_labels() -> Response:
 
 @bp.get("/documents")
 def documents() -> str:
-    return render_template("documents.html", p=documents_page(kb().store, _page_arg()),
+    return render_template("documents.html", p=documents_page(kb().store, _page_arg(), memo=kb().derived.get),
                            formats=download_formats(), format_names=FORMAT_NAMES)
 
 
 @bp.get("/downloads")
 def downloads() -> str:
-    return render_template("downloads.html", p=documents_page(kb().store, _page_arg()),
+    return render_template("downloads.html", p=documents_page(kb().store, _page_arg(), memo=kb().derived.get),
                            formats=download_formats(), format_names=FORMAT_NAMES)
 
 

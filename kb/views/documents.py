@@ -9,7 +9,9 @@ format of ``DOWNLOAD_FORMATS``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from kb import queries
 from kb.namespaces import FOAF, MAKB, ONTOLOGY_IRI, ORG, SCHEMA
@@ -90,11 +92,32 @@ class DocumentsPage:
     findings_total: int
 
 
-def documents_page(store: Store, page: int = 1, per_page: int = PER_PAGE) -> DocumentsPage:
+#: keeps a whole-KB result per key until the store changes (the web app's page cache), or computes it
+Memo = Callable[[Hashable, Callable[[], Any]], Any]
+
+
+def _no_memo(key: Hashable, compute: Callable[[], Any]) -> Any:
+    return compute()
+
+
+def documents_page(store: Store, page: int = 1, per_page: int = PER_PAGE, memo: Memo = _no_memo) -> DocumentsPage:
     """One page of the documents (sorted by file name) with their counts and findings.
 
-    Only the documents of the page are counted, so a page costs the same however many documents the KB holds.
+    Only the documents of the page are counted, so a page costs the same however many documents the KB holds;
+    the list of every document is read once per state of the store when ``memo`` keeps it.
     """
+    ordered: list[DocumentInfo] = memo(("documents",), lambda: _all_documents(store))
+    total = len(ordered)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    chosen = {d.graph: replace(d, findings=[]) for d in ordered[(page - 1) * per_page: page * per_page]}
+    known = {d.graph for d in ordered}
+    others = [g for g in kb_graphs(store) if g not in known]
+    return _page(store, chosen, others, total, page, pages)
+
+
+def _all_documents(store: Store) -> list[DocumentInfo]:
+    """Every document graph with its provenance, sorted by file name."""
     docs: dict[str, DocumentInfo] = {}
     for row in queries.rows(store, "web/documents"):
         graph = row["graph"]
@@ -105,12 +128,11 @@ def documents_page(store: Store, page: int = 1, per_page: int = PER_PAGE) -> Doc
             graph=graph, source=row["source"], file_name=row.get("fileName"), kind=row.get("kind"),
             size=int(size) if size and size.isdigit() else None, main=row.get("main"), title=row.get("title"),
             content_hash=row.get("hash"), parser=row.get("parser"), ingested=row.get("ingested"))
-    ordered = list(docs.values())
-    total = len(ordered)
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, page), pages)
-    chosen = {d.graph: d for d in ordered[(page - 1) * per_page: page * per_page]}
-    others = [g for g in kb_graphs(store) if g not in docs]
+    return list(docs.values())
+
+
+def _page(store: Store, chosen: dict[str, DocumentInfo], others: list[str], total: int, page: int,
+          pages: int) -> DocumentsPage:
     wanted = [*chosen, *others]
 
     sizes: dict[str, int] = {}
