@@ -3,6 +3,8 @@
 Every result is sorted (by value, then label, then node IRI) so that it is the
 same whatever order the store returned rows in.  Directed graphs (the
 knowledge graph) are read as undirected for components, paths and ego networks.
+PageRank and betweenness run over numpy arrays of the graph; betweenness is
+exact up to ``EXACT_BETWEENNESS_NODES`` nodes and a seeded estimate above.
 """
 
 from __future__ import annotations
