@@ -245,7 +245,7 @@ def _collapse(G: nx.Graph) -> nx.Graph:
 
 def components(G: nx.Graph) -> list[list[str]]:
     """Connected components (weakly connected for directed graphs), largest first."""
-    return _sorted_groups(list(nx.connected_components(nx.Graph(_undirected(G)))))
+    return _sorted_groups(list(nx.connected_components(_undirected(G))))
 
 
 @dataclass
