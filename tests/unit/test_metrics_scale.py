@@ -15,7 +15,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from kb.analysis import centrality, ego, ego_nodes, metrics
+from kb.analysis import centrality, components, ego, ego_nodes, metrics
 from kb.analysis.graphs import OrgInfo
 from kb.analysis.metrics import betweenness, pagerank
 from kb.errors import ConfigError, NotFound
@@ -85,6 +85,14 @@ def test_betweenness_reads_directed_and_multigraphs_as_undirected_simple_graphs(
     M: nx.MultiGraph[int] = nx.MultiGraph(nx.path_graph(5))
     M.add_edge(1, 2)                    # a second tie between 1 and 2 changes no shortest path count
     assert betweenness(M) == pytest.approx(nx.betweenness_centrality(nx.path_graph(5)), abs=1e-12)
+
+
+def test_components_read_directed_graphs_as_undirected() -> None:
+    D: nx.MultiDiGraph[str] = nx.MultiDiGraph([("a", "b"), ("b", "a"), ("c", "d"), ("e", "d")])
+    D.add_node("f")
+    assert components(D) == [["c", "d", "e"], ["a", "b"], ["f"]]
+    G = partner_like(300, 400, seed=2)
+    assert components(G) == sorted((sorted(c) for c in nx.connected_components(G)), key=lambda c: (-len(c), c[0]))
 
 
 def test_centrality_below_the_threshold_is_exact() -> None:
