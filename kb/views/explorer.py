@@ -276,14 +276,17 @@ def _strongest(pairs: list[tuple[str, str, dict[str, Any]]], limit: int,
     order = sorted(pairs, key=lambda e: (-float(e[2].get("weight", 1)), e[0], e[1]))
     chosen: dict[tuple[str, str], tuple[str, str, dict[str, Any]]] = {}
     tied: set[str] = set()
-    for wanted in ("centre", "untied", "any"):
-        for e in order:
+    for phase in ("centre", "untied", "any"):
+        for a, b, data in order:
             if len(chosen) >= limit:
                 return list(chosen.values())
-            if ((wanted == "any" or (center in (e[0], e[1]) if wanted == "centre" else not tied.issuperset(e[:2])))
-                    and (e[0], e[1]) not in chosen):
-                chosen[e[0], e[1]] = e
-                tied.update(e[:2])
+            if phase == "centre":
+                wanted = center in (a, b)
+            else:
+                wanted = phase == "any" or a not in tied or b not in tied
+            if wanted and (a, b) not in chosen:
+                chosen[a, b] = (a, b, data)
+                tied.update((a, b))
     return list(chosen.values())
 
 
