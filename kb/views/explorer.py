@@ -280,10 +280,7 @@ def _strongest(pairs: list[tuple[str, str, dict[str, Any]]], limit: int,
         for a, b, data in order:
             if len(chosen) >= limit:
                 return list(chosen.values())
-            if phase == "centre":
-                wanted = center in (a, b)
-            else:
-                wanted = phase == "any" or a not in tied or b not in tied
+            wanted = center in (a, b) if phase == "centre" else phase == "any" or a not in tied or b not in tied
             if wanted and (a, b) not in chosen:
                 chosen[a, b] = (a, b, data)
                 tied.update((a, b))
