@@ -30,14 +30,13 @@ from typing import Any
 import networkx as nx
 import pyvis
 
-from kb import queries
 from kb.analysis import TIE_KINDS, graph_node, partner_graph, to_graphml
-from kb.analysis.graphs import organisations, resolve_in, top_of
+from kb.analysis.graphs import organisations, resolve_in
 from kb.analysis.metrics import ego_nodes, pagerank
-from kb.analysis.scorecard import Action
 from kb.errors import ConfigError, NotFound
 from kb.store import Store
 from kb.views.entity import entity_path
+from kb.views.explorer_facts import commitments, country_names
 
 #: the vis-network version pyvis ships, and the files of it pages may load
 VIS_DIR = "vis-9.1.2"
@@ -467,19 +466,6 @@ def explore(store: Store, filters: Filters, base: str, cap: int, memo: Memo = _n
     return view
 
 
-def commitments(store: Store, as_of: date, orgs: dict[str, Any] | None = None) -> dict[str, tuple[int, int]]:
-    """Organisation or unit IRI -> (open, overdue) key actions as of ``as_of``, overdue judged by
-    ``kb.analysis.scorecard.Action.overdue``; an organisation's figures include its units'."""
-    orgs = orgs if orgs is not None else organisations(store)
-    found: dict[str, dict[str, Action]] = {}
-    for r in queries.rows(store, "web/unit-commitments"):
-        action = Action(r["action"], None, None, None, "", r.get("terminal") in ("true", "1"), r.get("dueEnd"), None)
-        for who in {r["unit"], top_of(r["unit"], orgs)}:
-            found.setdefault(who, {})[action.iri] = action
-    return {who: (sum(1 for a in acts.values() if not a.terminal), sum(1 for a in acts.values() if a.overdue(as_of)))
-            for who, acts in found.items()}
-
-
 def add_commitments(view: GraphView, figures: dict[str, tuple[int, int]]) -> None:
     for node in view.nodes:
         if node["id"] != MORE_NODE:
@@ -495,11 +481,6 @@ def view_graphml(store: Store, filters: Filters, base: str, cap: int, memo: Memo
     ties = {frozenset((e["from"], e["to"])) for e in view.edges if e["to"] != MORE_NODE}
     H.remove_edges_from([e for e in H.edges if frozenset(e) not in ties])
     return to_graphml(H)
-
-
-def country_names(store: Store) -> list[str]:
-    """The name of every country the KB knows, sorted."""
-    return sorted({r["name"] for r in queries.rows(store, "web/countries") if "name" in r})
 
 
 def partner_graphml(store: Store, G: nx.Graph | None = None) -> bytes:
