@@ -15,6 +15,7 @@ import io
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from kb.analysis.scorecard import SCORECARD_BY, Action, Commitments, ScorecardRow, tally
@@ -100,24 +101,24 @@ class Dashboard:
     scorecards: dict[str, list[ScorecardRow]]
     active: list[tuple[str, str, str]] = field(default_factory=list)   #: (filter name, heading, value label)
 
-    @property
+    @cached_property
     def open(self) -> int:
         return sum(1 for r in self.actions if not r.terminal)
 
-    @property
+    @cached_property
     def overdue(self) -> int:
         """Computed overdue ("past due") key actions."""
         return sum(1 for r in self.actions if r.overdue)
 
-    @property
+    @cached_property
     def reported_overdue(self) -> int:
         return sum(1 for r in self.actions if r.reported_overdue)
 
-    @property
+    @cached_property
     def undated_open(self) -> int:
         return sum(1 for r in self.actions if not r.terminal and not r.due)
 
-    @property
+    @cached_property
     def overdue_rows(self) -> list[ActionRow]:
         """Past-due key actions, longest overdue first."""
         return [r for r in self.actions if r.overdue]

@@ -158,6 +158,25 @@ class Options:
     evaluations: list[tuple[str, str]]
     statuses: list[tuple[str, str]]
 
+    def listed(self, name: str) -> bool:
+        """Whether the choices of ``name`` are few enough to list in the page (else the form asks the search)."""
+        items = self.units_flat() if name == "units" else getattr(self, name)
+        return len(items) <= LONGEST_LIST
+
+    def units_flat(self) -> list[tuple[str, str]]:
+        return [u for _, units in self.units for u in units]
+
+    def label(self, name: str, value: str | None) -> str:
+        """The label of the chosen ``value`` among the choices of ``name`` ("" when none is chosen)."""
+        if not value:
+            return ""
+        items = self.units_flat() if name == "units" else getattr(self, name)
+        return next((label for v, label in items if v == value), value)
+
+
+#: most choices a filter lists in the page; a longer list becomes a search box (10,000 evaluations make a 2 MB list)
+LONGEST_LIST = 300
+
 
 def options(c: Commitments) -> Options:
     """The filter choices: every organisation, unit, person, country and evaluation that has a key action."""

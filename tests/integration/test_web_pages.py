@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+import urllib.parse
 from datetime import date
 
 import networkx as nx
@@ -426,3 +427,24 @@ def test_error_pages_carry_no_stack_trace(client: FlaskClient, monkeypatch: pyte
         assert "Traceback" not in body and "secret internals" not in body and "documents.py" not in body
     missing = client.get("/no/such/page")
     assert missing.status_code == 404 and "Traceback" not in missing.get_data(as_text=True)
+
+
+def test_long_filter_lists_become_search_boxes_that_still_filter(client: FlaskClient,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from kb.views import dashboard_filters
+
+    listed = html(client, "/dashboard")
+    assert '<select name="evaluation">' in listed
+    evaluation = re.search(r'<select name="evaluation"><option value="">[^<]*</option><option value="([^"]+)">([^<]+)<',
+                           listed)
+    assert evaluation, "the dashboard lists no evaluation"
+    iri, title = evaluation.group(1), evaluation.group(2)
+    monkeypatch.setattr(dashboard_filters, "LONGEST_LIST", 0)
+    page = html(client, "/dashboard?" + urllib.parse.urlencode({"evaluation": iri}))
+    assert '<select name="evaluation">' not in page and '<select name="person">' not in page
+    # the box shows the chosen evaluation's title; the form sends its IRI from a hidden field
+    assert re.search(r'<input type="search" id="evaluation-search"[^>]*data-kinds="evaluation"', page)
+    assert f'value="{escape(title)}"' in page
+    assert f'<input type="hidden" id="evaluation-value" name="evaluation" value="{escape(iri)}">' in page
+    # ... and the page is filtered by it, as with the list
+    assert re.search(r'<ul class="inline active-filters"[^>]*>\s*<li>Evaluation: <b>', page)

@@ -1,7 +1,8 @@
 /* Autocomplete for every search box (input.search-combo): the ARIA combobox pattern over /search JSON.
    Arrow keys move through the list, Enter opens the chosen entity (the first one when none is chosen),
    Escape closes the list.  A box with data-pick="iri" puts the chosen entity's IRI into its form field
-   and submits its form instead of opening the page (the explorer picks its centre that way). */
+   and submits its form instead of opening the page (the explorer picks its centre that way); with
+   data-target="id" the box keeps the name and the IRI goes into that hidden field (the dashboard's long lists). */
 (function () {
   "use strict";
 
@@ -37,7 +38,14 @@
     function choose(hit) {
       if (!hit) return;
       if (pick === "iri") {
-        input.value = hit.iri;
+        // a box with data-target shows the name and puts the IRI in that (hidden) field
+        const target = input.dataset.target ? document.getElementById(input.dataset.target) : null;
+        if (target) {
+          target.value = hit.iri;
+          input.value = hit.label;
+        } else {
+          input.value = hit.iri;
+        }
         close();
         input.form.submit();
       } else {
@@ -92,6 +100,9 @@
     }
 
     input.addEventListener("input", () => {
+      // emptying a box with a hidden target drops its choice (the filter then covers everything)
+      const target = input.dataset.target ? document.getElementById(input.dataset.target) : null;
+      if (target && !input.value.trim()) target.value = "";
       clearTimeout(timer);
       timer = setTimeout(lookup, 120);
     });
