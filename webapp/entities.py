@@ -16,6 +16,8 @@ from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import NotAcceptable
 
 from kb import queries
+from kb.analysis.scorecard import Commitments
+from kb.analysis.scorecard import load as load_commitments
 from kb.errors import ConfigError, NotFound
 from kb.namespaces import MAKB, ONTOLOGY_IRI
 from kb.views import entity as kb_entity
@@ -83,24 +85,37 @@ def _answer(iri: str, suffix: str | None) -> Response:
     if suffix is not None:
         data, media = kb_entity.entity_rdf(kb().store, iri, suffix)
         return _vary(Response(data, mimetype=media))
-    try:
-        described = kb_entity.describe(kb().store, iri, _base())
-    except NotFound as exc:
-        return _vary(_unknown(iri, exc))
     spage = request.args.get("spage", "1")
     if not spage.isdigit() or int(spage) < 1:
         raise ConfigError(f"spage must be a positive whole number, got {spage!r}")
+    # the page judges past due as of today; the library only ever gets the date as a parameter
+    as_of = date.today()
+    state = kb()
+    key = f"{as_of.isoformat()} {iri} {spage} {'spage' in request.args}"
+    kept = state.pages.get(key)
+    if kept is not None:
+        return _vary(Response(kept, mimetype="text/html"))
+    generation = state.pages.generation
+    try:
+        described = kb_entity.describe(state.store, iri, _base())
+    except NotFound as exc:
+        return _vary(_unknown(iri, exc))
     spages = max(1, math.ceil(len(described.documents) / SOURCES_PER_PAGE))
     if int(spage) > spages:
         raise ConfigError(f"spage {spage} is past the last page ({spages}) of the sources")
     start = (int(spage) - 1) * SOURCES_PER_PAGE
-    # the page judges past due as of today; the library only ever gets the date as a parameter
-    as_of = date.today()
-    html = render_template("entity.html", e=described, s=summarise(kb().store, described, as_of), as_of=as_of,
+
+    def commitments() -> Commitments:
+        """The KB's key actions, read once per store state (the dashboard's), for the page's key actions."""
+        commitments: Commitments = state.derived.get(("commitments",), lambda: load_commitments(state.store))
+        return commitments
+    html = render_template("entity.html", e=described, s=summarise(state.store, described, as_of, commitments),
+                           as_of=as_of,
                            sources=described.documents[start:start + SOURCES_PER_PAGE], spage=int(spage),
                            spages=spages, spage_given="spage" in request.args, spage_url=_spage_url,
                            formats=kb_entity.ENTITY_FORMATS, format_names=kb_entity.FORMAT_NAMES,
                            limit=kb_entity.MAX_STATEMENTS)
+    state.pages.put(key, html.encode("utf-8"), generation)
     return _vary(Response(html, mimetype="text/html"))
 
 

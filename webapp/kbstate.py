@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -151,6 +152,55 @@ class Derived:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
 
+class PageCache:
+    """Rendered pages (bytes) by address, at most ``max_bytes`` of them, least recently used out first;
+    dropped on every web write.  For pages of one entity, of which there are too many to keep as models."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._pages: OrderedDict[str, bytes] = OrderedDict()
+        self._bytes = 0
+        self._generation = 0
+
+    @property
+    def generation(self) -> int:
+        """Take it before rendering a page, give it to ``put``."""
+        with self._lock:
+            return self._generation
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: bytes, generation: int) -> None:
+        """Keep ``page`` unless the store changed since ``generation`` or it would take over a quarter."""
+        if len(page) > self.max_bytes // 4:
+            return
+        with self._lock:
+            if generation != self._generation:
+                return
+            old = self._pages.pop(key, None)
+            self._bytes -= len(old) if old is not None else 0
+            while self._pages and self._bytes + len(page) > self.max_bytes:
+                self._bytes -= len(self._pages.popitem(last=False)[1])
+            self._pages[key] = page
+            self._bytes += len(page)
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._pages.clear()
+            self._bytes = 0
+
+
+#: bytes of rendered entity pages kept
+PAGE_CACHE_BYTES = 32 * 1024 * 1024
+
+
 class Downloads:
     """Whole-KB downloads as files, written once per store state and then streamed from disk.
 
@@ -230,6 +280,8 @@ class KBState:
     derived: Derived = field(default_factory=lambda: Derived(ttl=None))
     #: serialised answers of ``/sparql``, dropped on every web write
     results: ResultCache = field(default_factory=lambda: ResultCache(0))
+    #: rendered entity pages, dropped on every web write
+    pages: PageCache = field(default_factory=lambda: PageCache(PAGE_CACHE_BYTES))
     #: why the last write failed, when it failed for a reason that outlives it (a full disk)
     write_fault: str | None = None
     downloads: Downloads | None = None
@@ -260,6 +312,7 @@ class KBState:
         """The store changed: drop whole-KB results, SPARQL answers and downloads."""
         self.derived.invalidate()
         self.results.invalidate()
+        self.pages.invalidate()
         if self.downloads is not None:
             self.downloads.invalidate()
 
@@ -312,7 +365,9 @@ def init_app(app: Flask) -> None:
     state = KBState(settings=settings, store=store,
                     registry=load_registry(settings["MAKB_REGISTRY"], settings["MAKB_BASE_IRI"]),
                     derived=Derived(ttl=ttl, timeout=timeout, max_waiters=MAX_WAITERS),
-                    results=ResultCache(cache_bytes, ttl=ttl))
+                    results=ResultCache(cache_bytes, ttl=ttl),
+                    # a remote endpoint can change behind our back: its entity pages are made anew each time
+                    pages=PageCache(0 if store.kind == "remote" else PAGE_CACHE_BYTES))
     state.downloads = _downloads(app, state)
     app.extensions["makb"] = state
     atexit.register(state.close)

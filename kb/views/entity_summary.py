@@ -10,10 +10,12 @@ entity.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from kb import queries
+from kb.analysis.scorecard import Commitments
 from kb.namespaces import MAKB
 from kb.store import Store
 from kb.views.entity import Entity, Part, labels, parts
@@ -91,6 +93,8 @@ class Summary:
     parts: list[Part] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
     actions_total: int = 0
+    actions_open: int = 0          #: of all its key actions, not only those listed
+    actions_past_due: int = 0
     partners: list[tuple[str, str, str | None]] = field(default_factory=list)   #: (IRI, name, since)
     dashboard: dict[str, str] = field(default_factory=dict)   #: dashboard filter for this entity, if any
     ego: str | None = None                                    #: organisation for the ego graph
@@ -117,8 +121,11 @@ def _ref(number: str | None, rec_number: str | None) -> str:
     return number if "." in number or not rec_number else f"{rec_number}.{number}"
 
 
-def key_actions(store: Store, iri: str) -> tuple[list[ActionItem], int]:
-    """(the first MAX_ACTIONS key actions of the entity, how many there are), by due date."""
+def key_actions(store: Store, iri: str, commitments: Commitments | None = None) -> list[ActionItem]:
+    """Every key action the entity is part of, by due date: from ``commitments`` (the KB's key actions read
+    once, as the web app keeps them) when given, else by asking the store (``web/entity-key-actions``)."""
+    if commitments is not None:
+        return _sorted(_from_commitments(commitments, iri))
     result = queries.rows(store, "web/entity-key-actions", {"iri": iri})
     seen: dict[str, ActionItem] = {}
     for r in result:
@@ -130,8 +137,39 @@ def key_actions(store: Store, iri: str) -> tuple[list[ActionItem], int]:
             colour=colour, terminal=terminal, due=r.get("dueEnd"), due_text=r.get("dueText"),
             evaluation=r.get("evaluation"), evaluation_title=r.get("evaluationTitle"),
             recommendation=r.get("recommendation"), rec_number=r.get("recNumber"))
-    items = sorted(seen.values(), key=lambda a: (a.due or "9999", a.evaluation_title or "", a.ref, a.iri))
-    return items[:MAX_ACTIONS], len(items)
+    return _sorted(seen.values())
+
+
+def _sorted(items: Iterable[ActionItem]) -> list[ActionItem]:
+    return sorted(items, key=lambda a: (a.due or "9999", a.evaluation_title or "", a.ref, a.iri))
+
+
+def _from_commitments(c: Commitments, iri: str) -> list[ActionItem]:
+    """What ``entity-key-actions.rq`` asks, answered from the commitments: the actions of a unit or of the
+    units below it, of a person, a recommendation, an evaluation, an evaluation's country, or the action."""
+    above: dict[str, set[str]] = {}
+
+    def ancestors(unit: str) -> set[str]:
+        if unit not in above:
+            found: set[str] = set()
+            parent = c.orgs[unit].parent if unit in c.orgs else None
+            while parent and parent not in found and parent != unit:
+                found.add(parent)
+                parent = c.orgs[parent].parent if parent in c.orgs else None
+            above[unit] = found
+        return above[unit]
+
+    out = []
+    for a in c.actions.values():
+        if not (a.iri == iri or a.recommendation == iri or a.evaluation == iri or iri in a.people
+                or iri in a.countries or iri in a.units or any(iri in ancestors(u) for u in a.units)):
+            continue
+        label, colour, terminal = _status(a.status, a.status_label if a.status else None)
+        out.append(ActionItem(
+            iri=a.iri, ref=_ref(a.number, a.rec_number), text=a.text, status=label, colour=colour,
+            terminal=terminal, due=a.due, due_text=a.due_text, evaluation=a.evaluation,
+            evaluation_title=a.evaluation_title, recommendation=a.recommendation, rec_number=a.rec_number))
+    return out
 
 
 def _kind(e: Entity) -> str | None:
@@ -139,8 +177,10 @@ def _kind(e: Entity) -> str | None:
     return next((kind for cls, kind in KINDS if cls in types), None)
 
 
-def summarise(store: Store, e: Entity, as_of: date) -> Summary:
-    """The summary header of ``e``'s page; ``as_of`` judges which of its key actions are past due."""
+def summarise(store: Store, e: Entity, as_of: date,
+              commitments: Callable[[], Commitments] | None = None) -> Summary:
+    """The summary header of ``e``'s page; ``as_of`` judges which of its key actions are past due; its key
+    actions come from the KB's commitments ``commitments()`` gives, when given (see ``key_actions``)."""
     kind = _kind(e)
     out_by = {g.property: g for g in e.outgoing}
     s = Summary(kind)
@@ -168,7 +208,10 @@ def summarise(store: Store, e: Entity, as_of: date) -> Summary:
         if values:
             s.facts.append((heading, values))
     if kind in ("organisation", "unit", "person", "country", "evaluation", "recommendation", "key action"):
-        s.actions, s.actions_total = key_actions(store, e.iri)
+        every = key_actions(store, e.iri, commitments() if commitments else None)
+        s.actions, s.actions_total = every[:MAX_ACTIONS], len(every)
+        s.actions_open = sum(1 for a in every if not a.terminal)
+        s.actions_past_due = sum(1 for a in every if a.overdue(as_of))
     if kind in ("organisation", "unit"):
         partners: dict[str, tuple[str, str, str | None]] = {}
         for r in queries.rows(store, "web/entity-partnerships", {"iri": e.iri}, sort=True):
@@ -213,8 +256,8 @@ def _plural_counts(e: Entity, s: Summary, as_of: date) -> list[tuple[str, int]]:
     counts: list[tuple[str, int]] = []
     if s.actions_total and s.kind != "key action":
         counts.append(("key actions", s.actions_total))
-        counts.append(("open", sum(1 for a in s.actions if not a.terminal)))
-        counts.append(("past due", sum(1 for a in s.actions if a.overdue(as_of))))
+        counts.append(("open", s.actions_open))
+        counts.append(("past due", s.actions_past_due))
     if s.partners:
         counts.append(("partners", len(s.partners)))
     incoming = {g.property: len(g.statements) for g in e.incoming}

@@ -231,3 +231,21 @@ def test_makb_analyze_scorecard_takes_the_same_filters(seed_store_dir: Path, run
     assert code != 0 and "did you mean: olaf juergensen?" in err
     code, _, err = runner("analyze", "scorecard", "--status", "late", "--as-of", "2021-01-01", store=seed_store_dir)
     assert code != 0 and "status must be one of" in err
+
+
+def test_an_entity_pages_key_actions_from_the_commitments_are_those_the_store_gives(
+        store: OxigraphStore, commitments: Commitments) -> None:
+    from kb.views.entity_summary import key_actions
+
+    some = next(iter(commitments.actions.values()))
+    entities = {UNDP, *some.units, *some.people, *some.countries, some.iri}
+    entities |= {a.evaluation for a in commitments.actions.values() if a.evaluation}
+    entities |= {a.recommendation for a in list(commitments.actions.values())[:5] if a.recommendation}
+    entities |= {commitments.orgs[u].parent or u for a in commitments.actions.values() for u in a.units
+                 if u in commitments.orgs}
+    compared = 0
+    for iri in sorted(e for e in entities if e):
+        asked = key_actions(store, iri)
+        assert key_actions(store, iri, commitments) == asked, iri
+        compared += bool(asked)
+    assert compared >= 5

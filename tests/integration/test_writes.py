@@ -149,3 +149,16 @@ def test_the_dashboard_follows_writes(client: FlaskClient) -> None:
         assert resp.status_code in (200, 204), resp.get_data(as_text=True)
     after = client.get("/dashboard?format=csv&as_of=2026-01-01").get_data(as_text=True).splitlines()
     assert len(after) == 1      # the header row only: no key action is left
+
+
+def test_an_entity_page_follows_writes(client: FlaskClient) -> None:
+    """Entity pages are kept once rendered, and a write drops them."""
+    page = "/entity?iri=https%3A%2F%2Fw3id.org%2Fmakb%2Fid%2Forg%2Fundp"
+    before = client.get(page).get_data(as_text=True)
+    assert client.get(page).get_data(as_text=True) == before
+    assert "ZZ Renamed" not in before
+    update = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+              f'INSERT DATA {{ GRAPH <{G}> {{ <https://w3id.org/makb/id/org/undp> skos:altLabel "ZZ Renamed" }} }}')
+    resp = client.post("/update", data=update, content_type="application/sparql-update", headers=AUTH)
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert "ZZ Renamed" in client.get(page).get_data(as_text=True)
