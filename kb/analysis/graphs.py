@@ -19,6 +19,7 @@ from kb import queries
 from kb.errors import ConfigError, NotFound
 from kb.namespaces import MAKB
 from kb.store import Store
+from kb.summary.memo import remembered
 
 #: kinds of ties between organisations in the partner graph
 TIE_KINDS: tuple[str, ...] = (
@@ -197,8 +198,19 @@ def evidence_name(graph: str, files: dict[str, str]) -> str:
 
 def partner_graph(store: Store, rollup: bool = False, kinds: Iterable[str] | None = None,
                   country: str | None = None, year: int | None = None) -> nx.Graph:
-    """Organisations linked by the things they share; see ``kb.analysis`` for the attributes."""
+    """Organisations linked by the things they share; see ``kb.analysis`` for the attributes.
+
+    Without a country or year, the graph is made once per state of the store (``kb.summary.memo``) and
+    shared: do not change it (``G.copy()`` first)."""
     wanted = _check_kinds(kinds)
+    if country is None and year is None:
+        return remembered(store, ("partner-graph", rollup, tuple(sorted(wanted))),
+                          lambda: _partner_graph(store, rollup, wanted, None, None))
+    return _partner_graph(store, rollup, wanted, country, year)
+
+
+def _partner_graph(store: Store, rollup: bool, wanted: set[str], country: str | None,
+                   year: int | None) -> nx.Graph:
     orgs = organisations(store)
     files = graph_files(store)
     kept = _kept_things(store, country, year)

@@ -28,6 +28,7 @@ from kb.analysis.graphs import OrgInfo, organisations, top_of
 from kb.errors import ConfigError, NotFound
 from kb.namespaces import MAKB
 from kb.store import Store
+from kb.summary.memo import remembered
 from kb.vocab import STATUS_TABLE
 
 #: what a scorecard can be grouped by
@@ -193,7 +194,12 @@ class Commitments:
 
 
 def load(store: Store) -> Commitments:
-    """The key actions, organisations, names and recommendations of the whole KB."""
+    """The key actions, organisations, names and recommendations of the whole KB (read once per state of the
+    store, see ``kb.summary.memo``; the result is shared: do not change it)."""
+    return remembered(store, "commitments", lambda: _load(store))
+
+
+def _load(store: Store) -> Commitments:
     orgs = organisations(store)
     found: dict[str, list[str]] = defaultdict(list)
     recommendations = queries.rows(store, "analysis/recommendations", sort=True)

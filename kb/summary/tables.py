@@ -22,6 +22,7 @@ import itertools
 import json
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
@@ -88,6 +89,8 @@ class Summary:
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.executescript(_SCHEMA)
                 if conn.execute("SELECT value FROM meta WHERE key = 'state'").fetchone() is None:
+                    # new tables: a name of their own, so nothing kept for other tables is taken for theirs
+                    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?)", (uuid.uuid4().hex,))
                     self._set(conn, "fresh" if self.empty else "stale")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the derived tables at {self.path}: {exc}") from exc
@@ -95,9 +98,26 @@ class Summary:
         return conn
 
     @staticmethod
-    def _set(conn: sqlite3.Connection, state: str) -> None:
+    def _set(conn: sqlite3.Connection, state: str, commit: bool = True) -> None:
+        """Record the tables' state; every change of state is a new generation (see ``fresh_generation``)."""
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('state', ?)", (state,))
-        conn.commit()
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('generation', "
+                     "(SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) + 1 FROM meta WHERE key = 'generation'))")
+        if commit:
+            conn.commit()
+
+    def fresh_generation(self) -> str | None:
+        """A name for the tables' contents that changes with every write, while they are fresh; None when not."""
+        with self._lock:
+            try:
+                conn = self._connect()
+                found = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('state', 'generation', 'epoch')")
+                             ) if conn else {}
+            except sqlite3.Error:
+                return None
+        if found.get("state") != "fresh" or "generation" not in found:
+            return None
+        return f"{found.get('epoch', '')}:{found['generation']}"
 
     def state(self) -> str:
         """``fresh``, ``writing`` (a write under way, or interrupted), ``stale`` or ``absent``."""
@@ -155,8 +175,7 @@ class Summary:
                 return     # rebuilt whole before the next answer
             try:
                 change(conn)
-                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('state', 'fresh')")
-                conn.commit()
+                self._set(conn, "fresh")
                 self._analyze(conn)
             except sqlite3.Error as exc:
                 conn.rollback()
@@ -202,8 +221,7 @@ class Summary:
             conn.execute("DELETE FROM fact")
             conn.execute("DELETE FROM term")
             self._insert(conn, scan(store))
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('state', 'fresh')")
-            conn.commit()
+            self._set(conn, "fresh")
             self._analyze(conn, force=True)
 
     @staticmethod

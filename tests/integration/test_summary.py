@@ -160,3 +160,32 @@ def test_a_reader_without_the_file_asks_the_store(tmp_path: Path) -> None:
     assert summary.state() == "absent"
     assert summary.answer("key-actions") is None
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_whole_kb_results_are_made_once_per_state_of_the_store(kb: OxigraphStore, tmp_path: Path) -> None:
+    from kb.analysis import partner_graph
+    from kb.analysis.scorecard import load
+    from kb.summary import memo
+
+    memo.forget()
+    first = partner_graph(kb)
+    assert partner_graph(kb) is first and load(kb) is load(kb)
+    kept = list(Path(str(kb.summary.path)).with_suffix(".d").glob("*.pickle"))
+    assert len(kept) == 2                      # the partner graph and the commitments, for the next process
+    # another process (here: this one, having forgotten) reads them from the files, equal to what was made
+    memo.forget()
+    again = partner_graph(kb)
+    assert again is not first and sorted(again.edges(data="weight")) == sorted(first.edges(data="weight"))
+    # a write is a new state: the graph is made anew and shows it
+    org, project = BASE + "test/new-partner", BASE + "test/project"
+    kb.replace_graph(BASE + "graph/test-tie", [
+        ox.Triple(ox.NamedNode(org), ox.NamedNode(RDF_TYPE), ox.NamedNode("http://www.w3.org/ns/org#Organization")),
+        ox.Triple(ox.NamedNode(project), ox.NamedNode(RDF_TYPE), ox.NamedNode(MAKB + "Project")),
+        ox.Triple(ox.NamedNode(project), ox.NamedNode(MAKB + "funder"), ox.NamedNode(org)),
+        ox.Triple(ox.NamedNode(project), ox.NamedNode(MAKB + "funder"), ox.NamedNode(BASE + "org/undp"))])
+    after = partner_graph(kb)
+    assert after is not again and after.has_edge(org, BASE + "org/undp") and not first.has_node(org)
+    # tables that are not fresh keep nothing: each call asks the store
+    kb.update(f"INSERT DATA {{ GRAPH <{BASE}graph/test-tie> {{ <{org}> <{MAKB}acronym> \"NP\" }} }}")
+    assert kb.summary.fresh_generation() is None
+    assert memo.remembered(kb, "probe", object) is not memo.remembered(kb, "probe", object)
