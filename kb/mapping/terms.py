@@ -54,6 +54,15 @@ def node(iri: object) -> NamedNode:
 
 
 A = node(RDF.type)
+_TERM_TYPES = (NamedNode, Literal)
+_TRUE = Literal("true", datatype=node(XSD.boolean))
+_FALSE = Literal("false", datatype=node(XSD.boolean))
+
+
+@lru_cache(maxsize=1 << 12)
+def _integer(value: int) -> Literal:
+    """An xsd:integer literal (cached: positions, line numbers and counts repeat)."""
+    return Literal(str(value), datatype=node(XSD.integer))
 
 
 def short_hash(*parts: str, n: int = 8) -> str:
@@ -128,7 +137,7 @@ class GraphBuilder:
     def add(self, s: str, p: object, o: NamedNode | Literal | str | None) -> None:
         if o is None:
             return
-        obj = o if isinstance(o, NamedNode | Literal) else node(o)
+        obj = o if isinstance(o, _TERM_TYPES) else _iri(str(o))
         (self.triples if self._into is None else self._into).append(Triple(node(s), node(p), obj))
 
     def refer(self, iri: str) -> str:
@@ -158,9 +167,9 @@ class GraphBuilder:
         if value is None or value == "":
             return
         if isinstance(value, bool):
-            lit = Literal("true" if value else "false", datatype=node(XSD.boolean))
+            lit = _TRUE if value else _FALSE
         elif isinstance(value, int):
-            lit = Literal(str(value), datatype=node(XSD.integer))
+            lit = _integer(value)
         elif datatype is not None:
             lit = Literal(str(value), datatype=node(datatype))
         elif lang:
