@@ -16,6 +16,7 @@ remaining document supports.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
@@ -122,8 +123,9 @@ def _raise(exc: KBError) -> None:
     raise exc
 
 
-def parse_source(src: SourceText, registry: Registry) -> Document:
-    return ingest.parse_text(src.text, src.source, registry)
+def parse_source(src: SourceText, registry: Registry, kind: str | None = None) -> Document:
+    """Parse one document (its kind detected unless given)."""
+    return ingest.parse_text(src.text, src.source, registry, kind=kind)
 
 
 @dataclass
@@ -146,11 +148,12 @@ class Prepared:
 
 
 def prepare_source(src: SourceText, registry: Registry, now: datetime,
-                   doc: Document | None = None) -> Prepared | DocumentOutcome:
-    """Parse (unless ``doc`` is given) and map one document; a failure is a failed outcome."""
+                   doc: Document | None = None, kind: str | None = None) -> Prepared | DocumentOutcome:
+    """Parse (unless ``doc`` is given; as ``kind`` when known) and map one document; a failure is a
+    failed outcome."""
     if doc is None:
         try:
-            doc = parse_source(src, registry)
+            doc = parse_source(src, registry, kind)
         except KBError as exc:
             return DocumentOutcome(src.source, "failed", error=exc.message)
         except Exception as exc:  # a parser bug must not stop a batch; report it with its place
@@ -170,31 +173,34 @@ def prepare_paths(paths: Sequence[Path], registry: Registry, now: datetime,
     """Several documents prepared, in order; the news releases among them are parsed as one batch
     (``news.parse_many``: their sentences go through the spaCy pipeline together)."""
     sources: list[SourceText | DocumentOutcome] = []
+    kinds: list[str | None] = []
     for path in paths:
         try:
-            sources.append(ingest.read(path, max_bytes))
+            src = ingest.read(path, max_bytes)
         except ParseError as exc:
             sources.append(DocumentOutcome(str(path), "failed", error=exc.message))
-    batch = [i for i, s in enumerate(sources) if isinstance(s, SourceText) and _is_news(s)]
+            kinds.append(None)
+            continue
+        try:   # detected once here, not again by the parser
+            kinds.append(ingest.detect(src.text, src.source))
+        except ParseError as exc:
+            sources.append(DocumentOutcome(src.source, "failed", error=exc.message))
+            kinds.append(None)
+            continue
+        sources.append(src)
+    batch = [i for i, k in enumerate(kinds) if k == ingest.news.KIND]
     texts = [(s.text, s.source) for s in (sources[i] for i in batch) if isinstance(s, SourceText)]
     parsed = dict(zip(batch, ingest.news.parse_many(texts, registry), strict=True))
     out: list[Prepared | DocumentOutcome] = []
-    for i, src in enumerate(sources):
+    for i, item in enumerate(sources):
         doc = parsed.get(i)
-        if isinstance(src, DocumentOutcome):
-            out.append(src)
+        if isinstance(item, DocumentOutcome):
+            out.append(item)
         elif isinstance(doc, ParseError):
-            out.append(DocumentOutcome(src.source, "failed", error=doc.message))
+            out.append(DocumentOutcome(item.source, "failed", error=doc.message))
         else:
-            out.append(prepare_source(src, registry, now, doc))
+            out.append(prepare_source(item, registry, now, doc, kinds[i]))
     return out
-
-
-def _is_news(src: SourceText) -> bool:
-    try:
-        return ingest.detect(src.text, src.source) == ingest.news.KIND
-    except ParseError:
-        return False
 
 
 def prepare_path(path: Path, registry: Registry, now: datetime, max_bytes: int | None) -> Prepared | DocumentOutcome:
@@ -388,10 +394,18 @@ class Builder:
 #: documents below which ``build`` parses in this process (starting workers costs about a second)
 PARALLEL_MIN_DOCUMENTS = 64
 
+#: how much less CPU priority parser workers take than the process writing the store: the write
+#: path is the slower side of a build, and a writer left waiting for a core makes the whole build wait
+WORKER_NICENESS = 5
+
 _worker_state: dict[str, object] = {}
 
 
-def _worker_init(registry_path: str, base: str, countries: str, now: datetime, max_bytes: int | None) -> None:
+def _worker_init(registry_path: str, base: str, countries: str, now: datetime, max_bytes: int | None,
+                 niceness: int = 0) -> None:
+    if niceness and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(niceness)
     _worker_state.update(registry=Registry(registry_path, base=base, countries=countries), now=now,
                          max_bytes=max_bytes)
 
@@ -411,7 +425,7 @@ def _prepared(paths: list[Path], registry: Registry, now: datetime, max_bytes: i
             yield from prepare_paths(chunk, registry, now, max_bytes)
         return
     ctx = multiprocessing.get_context("forkserver")
-    init = (str(registry.path), registry.base, str(registry.countries_path), now, max_bytes)
+    init = (str(registry.path), registry.base, str(registry.countries_path), now, max_bytes, WORKER_NICENESS)
     with ctx.Pool(jobs, initializer=_worker_init, initargs=init) as pool:
         for prepared in pool.imap(_worker_prepare, chunks):
             yield from prepared
