@@ -42,7 +42,7 @@ REPORTED_OVERDUE: frozenset[str] = frozenset(
     s.iri for s in STATUS_TABLE if s.key == "Overdue" or s.broader == "Overdue")
 
 
-@dataclass
+@dataclass(slots=True)
 class Action:
     """One key action, as the scorecard sees it."""
 

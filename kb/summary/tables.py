@@ -115,9 +115,9 @@ class Summary:
                              ) if conn else {}
             except sqlite3.Error:
                 return None
-        if found.get("state") != "fresh" or "generation" not in found:
+        if found.get("state") != "fresh":
             return None
-        return f"{found.get('epoch', '')}:{found['generation']}"
+        return f"{found.get('epoch', '')}:{found.get('generation', 0)}"
 
     def state(self) -> str:
         """``fresh``, ``writing`` (a write under way, or interrupted), ``stale`` or ``absent``."""
