@@ -59,9 +59,10 @@ class Action:
     rec_number: str | None = None
     evaluation: str | None = None
     evaluation_title: str | None = None
-    units: set[str] = field(default_factory=set)
-    people: set[str] = field(default_factory=set)
-    countries: set[str] = field(default_factory=set)
+    #: accountable units, responsible people and the evaluation's countries (IRIs, sorted)
+    units: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
 
     def overdue(self, as_of: date) -> bool:
         """Computed overdue: the due period ended before ``as_of`` and the status is not terminal."""
@@ -149,14 +150,22 @@ def load_actions(store: Store, names: dict[str, list[str]] | None = None,
             due=r.get("dueEnd"), due_text=r.get("dueText"), created=r.get("created"),
             recommendation=r.get("recommendation"), rec_number=rec.get("number"), evaluation=evaluation,
             evaluation_title=titles.get(evaluation) if evaluation else None)
+    parties: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in queries.rows(store, "analysis/key-action-parties", sort=True):
-        a = actions.get(r["action"])
-        if a is None:
+        if r["action"] not in actions:
             continue
-        {"unit": a.units, "person": a.people, "country": a.countries}[r["role"]].add(r["party"])
+        parties[(r["action"], r["role"])].add(r["party"])
         if names is not None and "name" in r:
             names[r["party"]].append(r["name"])
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}    # the same few tuples for many actions
+    for (iri, role), found in parties.items():
+        key = tuple(sorted(found))
+        setattr(actions[iri], _ROLES[role], shared.setdefault(key, key))
     return actions
+
+
+#: role in analysis/key-action-parties -> the attribute of Action holding such parties
+_ROLES = {"unit": "units", "person": "people", "country": "countries"}
 
 
 def _keys(a: Action, by: str, orgs: dict[str, OrgInfo]) -> set[str]:

@@ -29,7 +29,7 @@ T = TypeVar("T")
 #: results kept in this process
 KEPT = 8
 #: files format: bump when what is kept changes shape
-VERSION = 1
+VERSION = 2
 
 _lock = threading.Lock()
 _kept: OrderedDict[tuple[str, Hashable], Any] = OrderedDict()

@@ -50,7 +50,7 @@ FILTER_HEADINGS = {"org": "Organisation", "unit": "Unit", "person": "Person", "c
                    "evaluation": "Evaluation", "status": "Status", "due_from": "Due from", "due_to": "Due until"}
 
 
-@dataclass
+@dataclass(slots=True)
 class ActionRow:
     """One key action as the dashboard lists it (names, not IRIs, for its parties)."""
 

@@ -167,7 +167,7 @@ def test_reported_and_computed_overdue_are_counted_apart() -> None:
     def action(iri: str, status: str, due: str | None) -> Action:
         s = STATUS_BY_KEY[status]
         return Action(iri=iri, number="1", text=None, status=str(MAKB[status]), status_label=s.label,
-                      terminal=s.terminal, due=due, due_text=None, units={UNDP})
+                      terminal=s.terminal, due=due, due_text=None, units=(UNDP,))
 
     c = Commitments({a.iri: a for a in (action("a:1", "Overdue", "2030-01-01"), action("a:2", "OverdueInitiated", None),
                                         action("a:3", "InProgress", "2020-01-01"),
