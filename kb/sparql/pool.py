@@ -30,6 +30,8 @@ from kb.store.results import QueryResult
 WORKER_START_TIMEOUT = 60.0
 #: seconds between the watcher's looks for dead idle workers
 WATCH_INTERVAL = 0.5
+#: resident MB above which a worker is replaced once its query is answered
+RECYCLE_MB = 192
 #: exit signals of a worker that stopped itself (allocation failure, stack overflow), not killed from outside
 _SELF_INFLICTED = {signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL}
 
@@ -135,7 +137,7 @@ class WorkerPool(QueryExecutor):
         self._running: dict[str, int] = {}
         self._paused = False
         self._closed = False
-        self.counts = {"queries": 0, "timeouts": 0, "crashes": 0, "restarts": 0, "retries": 0,
+        self.counts = {"queries": 0, "timeouts": 0, "crashes": 0, "restarts": 0, "retries": 0, "recycled": 0,
                        "refused_busy": 0, "refused_client": 0}
         self._add(self.size)
         self._watcher = threading.Thread(target=self._watch, name="makb-worker-watch", daemon=True)
@@ -242,14 +244,22 @@ class WorkerPool(QueryExecutor):
                 self._running[client] = running
             else:
                 self._running.pop(client, None)
-            if healthy and not self._closed:
+            # a worker a large query left big is replaced, so that idle workers hold little memory
+            bloated = healthy and memory_mb(worker.process.pid).get("rss", 0) > RECYCLE_MB
+            if healthy and not bloated and not self._closed:
                 self._idle.append(worker)
+            elif bloated and not self._closed:
+                self._workers.discard(worker)
+                replace = not self._paused
+                self.counts["recycled"] += 1
             else:
                 self._workers.discard(worker)
                 replace = not self._closed and not self._paused
             self._cond.notify_all()
         if not healthy or self._closed:
             worker.kill()
+        elif worker not in self._workers:
+            worker.kill()      # idle and done with its query: nothing of it is lost
         if replace:
             self._replace(1)
 

@@ -128,6 +128,23 @@ def test_a_query_that_crashes_its_worker_is_an_error_and_the_pool_recovers(seed_
         p.close()
 
 
+def test_a_worker_a_query_left_big_is_replaced_and_answers_go_on(seed_store_dir: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from kb.sparql import pool as pool_module
+
+    monkeypatch.setattr(pool_module, "RECYCLE_MB", 0)      # every worker counts as big once it has answered
+    p = WorkerPool(seed_store_dir, workers=1, **LIMITS)
+    try:
+        first = p.execute("ASK { ?s ?p ?o }")
+        pid = next(iter(p._workers)).process.pid
+        assert first.result == AskResult(True)
+        assert p.execute("ASK { ?s ?p ?o }").result == AskResult(True)
+        assert p.counts["recycled"] == 2 and p.counts["crashes"] == 0
+        assert pid not in {w.process.pid for w in p._workers} and p.alive() == 1
+    finally:
+        p.close()
+
+
 def test_writing_pauses_the_workers_and_they_see_the_write(seed_store_copy: Path) -> None:
     primary = OxigraphStore(seed_store_copy)
     p = WorkerPool(seed_store_copy, workers=2, primary=primary, **LIMITS)
