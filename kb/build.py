@@ -44,6 +44,7 @@ from kb.namespaces import ONTOLOGY_IRI
 from kb.registry import Registry
 from kb.settings import PROJECT_ROOT
 from kb.store import Store, nquads, ntriples, split_nquads
+from kb.summary.projection import Fact, from_nquads, from_triples
 
 ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "makb.ttl"
 SHAPES_FILE = PROJECT_ROOT / "ontology" / "shapes.ttl"
@@ -145,6 +146,8 @@ class Prepared:
     entities: dict[str, list[str]] = field(default_factory=dict)
     #: facts about shared entities that this document states, as N-Triples statements
     stated: list[str] = field(default_factory=list)
+    #: what the store's derived tables keep of the graph (``kb.summary``), picked out where it was parsed
+    facts: list[Fact] = field(default_factory=list)
 
 
 def prepare_source(src: SourceText, registry: Registry, now: datetime,
@@ -165,7 +168,7 @@ def prepare_source(src: SourceText, registry: Registry, now: datetime,
     return Prepared(src.source, doc.kind, dg.iri, src.sha256, parser_version(doc.kind), len(dg.triples),
                     nquads(dg.iri, dg.triples), [str(w) for w in doc.warnings],
                     {iri: [str(t) for t in ts] for iri, ts in dg.entities.items()},
-                    list(dict.fromkeys(str(t) for t in dg.stated)))
+                    list(dict.fromkeys(str(t) for t in dg.stated)), list(from_triples(dg.iri, dg.triples)))
 
 
 def prepare_paths(paths: Sequence[Path], registry: Registry, now: datetime,
@@ -364,9 +367,11 @@ class Builder:
             update = f"INSERT DATA {{\n{body}GRAPH {e} {{\n{text}}} }}"
             ok = self._write(lambda: self.store.update(update, [*(p.graph for p in pending), self.entities]), outcomes)
         else:
-            data = b"".join(p.nquads for p in pending) + "".join(f"{line} {e} .\n" for line in shared).encode("utf-8")
+            extra = "".join(f"{line} {e} .\n" for line in shared).encode("utf-8")
+            data = b"".join(p.nquads for p in pending) + extra
             graphs = [p.graph for p in pending]
-            ok = self._write(lambda: self.store.add_graphs(data, graphs, bulk=self.bulk), outcomes)
+            facts = [f for p in pending for f in p.facts] + from_nquads(extra)
+            ok = self._write(lambda: self.store.add_graphs(data, graphs, bulk=self.bulk, facts=facts), outcomes)
         if not ok:
             self._forget(new, shared)
 

@@ -102,12 +102,14 @@ class Store(ABC):
     def replace_graph(self, graph: str, triples: Sequence[ox.Triple]) -> None:
         self.replace_graphs([(graph, triples)])
 
-    def add_graphs(self, data: bytes, graphs: Sequence[str], bulk: bool = False) -> None:
+    def add_graphs(self, data: bytes, graphs: Sequence[str], bulk: bool = False,
+                   facts: Sequence[tuple[str, str, str, str]] | None = None) -> None:
         """Write named graphs that are not in the store yet, given as one N-Quads text.
 
         ``graphs`` names every graph the text holds.  Each graph lands whole or not at
         all; ``bulk`` lets an embedded store trade one transaction for load speed (used by
-        ``makb build``, which holds the store alone).
+        ``makb build``, which holds the store alone).  ``facts``, when given, are what the
+        store's derived tables keep of the text (``kb.summary.projection``), picked out already.
         """
         by_graph = split_nquads(data)
         self.replace_graphs([(g, by_graph.get(g, [])) for g in graphs])

@@ -92,13 +92,14 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"store write failed: {exc}") from exc
 
-    def add_graphs(self, data: bytes, graphs: Sequence[str], bulk: bool = False) -> None:
+    def add_graphs(self, data: bytes, graphs: Sequence[str], bulk: bool = False,
+                   facts: Sequence[tuple[str, str, str, str]] | None = None) -> None:
         if any(self._store.contains_named_graph(ox.NamedNode(g)) for g in graphs):
             super().add_graphs(data, graphs, bulk)   # replacing: the per-graph path
             return
         with self.summary.writing():
             self._load(data, bulk)
-            self.summary.added(data)
+            self.summary.added(data, facts)
 
     def _load(self, data: bytes, bulk: bool) -> None:
         try:

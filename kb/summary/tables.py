@@ -43,6 +43,9 @@ CREATE INDEX IF NOT EXISTS fact_g ON fact (g);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+#: facts written per step (their terms are looked up together)
+INSERT_CHUNK = 100_000
+
 #: the analysis queries the tables answer (``internal/analysis/<name>.rq`` <-> ``sql/<name>.sql``)
 ANSWERED = ("key-actions", "key-action-parties", "recommendations", "evaluations", "graph-files", "partner-ties")
 
@@ -152,14 +155,28 @@ class Summary:
                 self._set(conn, "stale")
 
     def _insert(self, conn: sqlite3.Connection, facts: Iterable[Fact]) -> None:
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage (g TEXT, s TEXT, p TEXT, o TEXT)")
-        conn.executemany("INSERT INTO stage VALUES (?, ?, ?, ?)", facts)
-        conn.execute("INSERT OR IGNORE INTO term (value) SELECT g FROM stage UNION SELECT s FROM stage "
-                     "UNION SELECT p FROM stage UNION SELECT o FROM stage")
-        conn.execute("INSERT INTO fact (g, s, p, o) SELECT tg.id, ts.id, tp.id, tobj.id FROM stage "
-                     "JOIN term tg ON tg.value = stage.g JOIN term ts ON ts.value = stage.s "
-                     "JOIN term tp ON tp.value = stage.p JOIN term tobj ON tobj.value = stage.o")
-        conn.execute("DELETE FROM stage")
+        """Add facts: their terms numbered (the new ones added), then the facts as numbers, in chunks."""
+        chunk: list[Fact] = []
+        for fact in facts:
+            chunk.append(fact)
+            if len(chunk) >= INSERT_CHUNK:
+                self._insert_chunk(conn, chunk)
+                chunk = []
+        if chunk:
+            self._insert_chunk(conn, chunk)
+
+    @staticmethod
+    def _insert_chunk(conn: sqlite3.Connection, facts: list[Fact]) -> None:
+        values = sorted({v for fact in facts for v in fact})
+        wanted = json.dumps(values)
+        ids = dict(conn.execute("SELECT term.value, term.id FROM json_each(?) AS j JOIN term ON term.value = j.value",
+                                (wanted,)))
+        if len(ids) < len(values):
+            conn.executemany("INSERT OR IGNORE INTO term (value) VALUES (?)", ((v,) for v in values if v not in ids))
+            ids = dict(conn.execute(
+                "SELECT term.value, term.id FROM json_each(?) AS j JOIN term ON term.value = j.value", (wanted,)))
+        conn.executemany("INSERT INTO fact (g, s, p, o) VALUES (?, ?, ?, ?)",
+                         [(ids[g], ids[s], ids[p], ids[o]) for g, s, p, o in facts])
 
     def _drop(self, conn: sqlite3.Connection, graphs: Sequence[str]) -> None:
         conn.executemany("DELETE FROM fact WHERE g = (SELECT id FROM term WHERE value = ?)", [(g,) for g in graphs])
@@ -182,9 +199,9 @@ class Summary:
                 self._set(conn, "stale")
                 raise StoreError(f"the derived tables at {self.path} could not be updated: {exc}") from exc
 
-    def added(self, data: bytes) -> None:
-        """New graphs, given as the N-Quads they were loaded from."""
-        self._record(lambda conn: self._insert(conn, from_nquads(data)))
+    def added(self, data: bytes, facts: Sequence[Fact] | None = None) -> None:
+        """New graphs, given as the N-Quads they were loaded from (and what to keep of them, when known)."""
+        self._record(lambda conn: self._insert(conn, from_nquads(data) if facts is None else facts))
 
     def replaced(self, graphs: Sequence[tuple[str, Sequence[ox.Triple]]]) -> None:
         def change(conn: sqlite3.Connection) -> None:
