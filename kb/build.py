@@ -468,6 +468,7 @@ def build(store: Store, paths: Iterable[str | Path], registry: Registry, now: da
     if not builder.store_error:   # the search index beside the store, for what was just written
         from kb import search
         search.refresh(store)
+        store.settle()
     return report
 
 

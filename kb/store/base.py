@@ -125,6 +125,9 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
         """Release the store."""
 
+    def settle(self) -> None:  # noqa: B027 - most stores derive nothing
+        """Bring what the store derives from its contents up to date now rather than at its first use."""
+
     # ---------------------------------------------------------------- shared helpers
 
     def select(self, sparql: str) -> SelectResult:

@@ -144,6 +144,11 @@ class OxigraphStore(Store):
         triples = cast(ox.QueryTriples, self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"))
         return ox.serialize(triples, format=rdf_format) or b""
 
+    def settle(self) -> None:
+        """Fill the derived tables now if they are not fresh (a store made before them, a user's update)."""
+        if not self.summary.read_only and self.summary.state() != "fresh":
+            self.summary.rebuild(self._store)
+
     def flush(self) -> None:
         if self.kind == "embedded":
             self._store.flush()

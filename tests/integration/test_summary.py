@@ -189,3 +189,17 @@ def test_whole_kb_results_are_made_once_per_state_of_the_store(kb: OxigraphStore
     kb.update(f"INSERT DATA {{ GRAPH <{BASE}graph/test-tie> {{ <{org}> <{MAKB}acronym> \"NP\" }} }}")
     assert kb.summary.fresh_generation() is None
     assert memo.remembered(kb, "probe", object) is not memo.remembered(kb, "probe", object)
+
+
+def test_a_build_over_a_store_made_before_the_tables_fills_them(kb: OxigraphStore, tmp_path: Path,
+                                                                registry: Registry, corpus: Path) -> None:
+    path = Path(str(kb.summary.path))
+    kb.close()
+    path.unlink()
+    store = OxigraphStore(tmp_path / "store")
+    try:
+        report = build(store, [SEEDS, corpus], registry, now=NOW)     # nothing new to write
+        assert report.count("unchanged") == len(report.outcomes)
+        assert store.summary.state() == "fresh"
+    finally:
+        store.close()
