@@ -78,6 +78,10 @@ class CannedQuery:
             if not _values_block(var).search(text):
                 raise ConfigError(f"query {self.name} has no 'VALUES ?{var} {{ ... }}' block")
             text = fill_values(text, var, [f"<{check_iri(i)}>" for i in listed])
+            if len(listed) == 1:
+                # one graph named: say so in GRAPH too (Oxigraph 0.5 does not carry a VALUES binding into a
+                # GRAPH pattern holding OPTIONAL or UNION, and reads every graph instead); the same answers
+                text = re.sub(rf"\bGRAPH\s+\?{re.escape(var)}\b", f"GRAPH <{listed[0]}>", text)
         return text
 
 

@@ -63,6 +63,22 @@ def test_an_iri_list_needs_a_values_block_to_fill() -> None:
         queries.internal("web/labels").render(iris={"graph": [UNDP]})
 
 
+def test_one_graph_listed_is_named_in_its_graph_patterns_too() -> None:
+    one = queries.internal("web/document-facts").render(iris={"graph": [UNDP]})
+    assert "GRAPH ?graph" not in one and f"GRAPH <{UNDP}>" in one
+    assert re.search(rf"VALUES \?graph \{{\s*<{re.escape(UNDP)}>\s*\}}", one)   # still bound for the rest
+    two = queries.internal("web/document-findings").render(iris={"graph": [UNDP, OTHER]})
+    assert "GRAPH ?graph" in two and f"GRAPH <{UNDP}>" not in two
+
+
+def test_a_graph_named_in_place_gives_the_same_answers(store: OxigraphStore) -> None:
+    graph = "https://w3id.org/makb/id/graph/t"
+    pinned = queries.internal("web/graph-sizes").render(iris={"graph": [graph]})
+    assert f"GRAPH <{graph}>" in pinned
+    assert store.select(pinned).rows == store.select(pinned.replace(f"GRAPH <{graph}>", "GRAPH ?graph")).rows
+    assert queries.rows(store, "web/graph-sizes", iris={"graph": [graph]}) == [{"graph": graph, "n": "4"}]
+
+
 @pytest.fixture
 def store() -> OxigraphStore:
     s = OxigraphStore(None)
