@@ -121,14 +121,33 @@ class _Oxigraph:
         from datetime import date
 
         from kb.analysis import centrality, communities, ego, partner_graph, scorecard
+        from kb.summary import memo
 
-        if name == "partner-graph":
-            self.graph = partner_graph(self.store)
+        def computed(f: Callable[[], Any]) -> Callable[[], Any]:
+            """``f`` with every whole-KB result computed anew (from the derived tables)."""
+            def run() -> Any:
+                with memo.bypassed():
+                    return f()
+            return run
+
+        def kept(f: Callable[[], Any]) -> Callable[[], Any]:
+            """``f`` in a process that has not made the results yet: they are read back from beside the store."""
+            def run() -> Any:
+                memo.forget()
+                return f()
+            return run
+
+        if name in ("partner-graph", "partner-graph:kept"):
+            self.graph = partner_graph(self.store)     # made once and kept for the store's state
             G = self.graph
-            return (lambda: partner_graph(self.store)), {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
+            call = kept if name.endswith(":kept") else computed
+            return call(lambda: partner_graph(self.store)), {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
         if name.startswith("scorecard:"):
             as_of = date.fromisoformat(self.as_of)
-            return (lambda: scorecard(self.store, by=name.split(":", 1)[1], as_of=as_of)), {}
+            by = name.split(":")[1]
+            scorecard(self.store, by=by, as_of=as_of)  # the commitments kept for the store's state
+            call = kept if name.endswith(":kept") else computed
+            return call(lambda: scorecard(self.store, by=by, as_of=as_of)), {}
         if self.graph is None:
             self.graph = partner_graph(self.store)
         G = self.graph

@@ -20,7 +20,7 @@ import pickle
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,11 +32,14 @@ KEPT = 8
 VERSION = 2
 
 _lock = threading.Lock()
+_local = threading.local()
 _kept: OrderedDict[tuple[str, Hashable], Any] = OrderedDict()
 
 
 def remembered(store: object, key: Hashable, compute: Callable[[], T]) -> T:
     """The result of ``compute()`` for the store's current state (see the module's docstring)."""
+    if getattr(_local, "bypass", False):
+        return compute()
     summary = getattr(store, "summary", None)
     generation = summary.fresh_generation() if summary is not None else None
     if summary is None or generation is None:
@@ -91,6 +94,16 @@ def _write(path: Path, generation: str, value: Any) -> None:
 
 
 def forget() -> None:
-    """Drop what this process keeps (tests)."""
+    """Drop what this process keeps (tests, benchmarks)."""
     with _lock:
         _kept.clear()
+
+
+@contextlib.contextmanager
+def bypassed() -> Iterator[None]:
+    """Within it, this thread computes every result anew and keeps nothing (to time the computation)."""
+    _local.bypass = True
+    try:
+        yield
+    finally:
+        _local.bypass = False
