@@ -222,12 +222,13 @@ def _partner_graph(store: Store, rollup: bool, wanted: set[str], country: str | 
     thing_kind: dict[str, str] = {}
     #: thing -> node -> (roles, evidence)
     members: dict[str, dict[str, tuple[set[str], set[str]]]] = defaultdict(dict)
-    for r in queries.rows(store, "analysis/partner-ties", sort=True):
+    # (in any order: roles and evidence are sets, and a thing of two kinds takes the greater, as sorted rows did)
+    for r in queries.rows(store, "analysis/partner-ties"):
         thing = r["thing"]
         if kept is not None and thing not in kept:
             continue
         node = node_of(r["org"])
-        thing_kind[thing] = r["kind"]
+        thing_kind[thing] = max(thing_kind.get(thing, r["kind"]), r["kind"])
         roles, evidence = members[thing].setdefault(node, (set(), set()))
         roles.add(r["role"])
         evidence.add(evidence_name(r["g"], files))

@@ -151,7 +151,8 @@ def load_actions(store: Store, names: dict[str, list[str]] | None = None,
             recommendation=r.get("recommendation"), rec_number=rec.get("number"), evaluation=evaluation,
             evaluation_title=titles.get(evaluation) if evaluation else None)
     parties: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for r in queries.rows(store, "analysis/key-action-parties", sort=True):
+    # (in any order: the parties are sets, and a party's name is the least of its names)
+    for r in queries.rows(store, "analysis/key-action-parties"):
         if r["action"] not in actions:
             continue
         parties[(r["action"], r["role"])].add(r["party"])
