@@ -22,7 +22,6 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, request
 
-from kb.build import prepare_upload, store_upload
 from kb.document_graphs import delete_document
 from kb.errors import (
     ConfigError,
@@ -36,6 +35,7 @@ from kb.errors import (
 )
 from kb.sparql.check import update_refusal
 from kb.store import RDF_FORMATS, Store
+from kb.upload import prepare_upload, store_upload
 from webapp.kbstate import disk_full, disk_full_error, kb, query_executor, write_failed
 
 bp = Blueprint("writes", __name__)

@@ -99,7 +99,7 @@ class OxigraphStore(Store):
             return
         with self.summary.writing():
             self._load(data, bulk)
-            self.summary.added(data, facts)
+            self.summary.added(data, facts, bulk)
 
     def _load(self, data: bytes, bulk: bool) -> None:
         try:
@@ -145,9 +145,9 @@ class OxigraphStore(Store):
         return ox.serialize(triples, format=rdf_format) or b""
 
     def settle(self) -> None:
-        """Fill the derived tables now if they are not fresh (a store made before them, a user's update)."""
-        if not self.summary.read_only and self.summary.state() != "fresh":
-            self.summary.rebuild(self._store)
+        """Ready the derived tables now: filled if they are not fresh (a store made before them, a user's
+        update), indexed after a build's bulk load."""
+        self.summary.settle(self._store)
 
     def flush(self) -> None:
         if self.kind == "embedded":

@@ -34,14 +34,18 @@ from kb.summary.projection import Fact, from_nquads, from_triples, param_iris, s
 
 SQL_DIR = Path(__file__).parent / "sql"
 
-_SCHEMA = """
+_TABLES = """
 CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS fact (g INTEGER NOT NULL, s INTEGER NOT NULL, p INTEGER NOT NULL, o INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+#: the indexes of ``fact``: left out while a build loads many documents, made again when it ends
+_INDEXES = """
 CREATE INDEX IF NOT EXISTS fact_ps ON fact (p, s, o);
 CREATE INDEX IF NOT EXISTS fact_po ON fact (p, o, s);
 CREATE INDEX IF NOT EXISTS fact_g ON fact (g);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+_SCHEMA = _TABLES + _INDEXES
 
 #: facts written per step (their terms are looked up together)
 INSERT_CHUNK = 100_000
@@ -90,7 +94,11 @@ class Summary:
                 conn.execute("PRAGMA journal_mode=WAL")
             if not self.read_only:
                 conn.execute("PRAGMA synchronous=NORMAL")
-                conn.executescript(_SCHEMA)
+                conn.execute("PRAGMA cache_size=-131072")     # 128 MB of pages while writing
+                conn.execute("PRAGMA temp_store=MEMORY")
+                conn.executescript(_TABLES)
+                if conn.execute("SELECT value FROM meta WHERE key = 'indexes'").fetchone() is None:
+                    conn.executescript(_INDEXES)
                 if conn.execute("SELECT value FROM meta WHERE key = 'state'").fetchone() is None:
                     # new tables: a name of their own, so nothing kept for other tables is taken for theirs
                     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?)", (uuid.uuid4().hex,))
@@ -181,7 +189,7 @@ class Summary:
     def _drop(self, conn: sqlite3.Connection, graphs: Sequence[str]) -> None:
         conn.executemany("DELETE FROM fact WHERE g = (SELECT id FROM term WHERE value = ?)", [(g,) for g in graphs])
 
-    def _record(self, change: Callable[[sqlite3.Connection], None]) -> None:
+    def _record(self, change: Callable[[sqlite3.Connection], None], indexed: bool = True) -> None:
         """Apply one change to the tables in one transaction, and mark them fresh (unless stale)."""
         if self.read_only:
             return
@@ -191,17 +199,51 @@ class Summary:
             if self.state() == "stale":
                 return     # rebuilt whole before the next answer
             try:
+                if indexed:
+                    self._index(conn)
                 change(conn)
                 self._set(conn, "fresh")
-                self._analyze(conn)
+                if indexed:
+                    self._analyze(conn)
             except sqlite3.Error as exc:
                 conn.rollback()
                 self._set(conn, "stale")
                 raise StoreError(f"the derived tables at {self.path} could not be updated: {exc}") from exc
 
-    def added(self, data: bytes, facts: Sequence[Fact] | None = None) -> None:
-        """New graphs, given as the N-Quads they were loaded from (and what to keep of them, when known)."""
-        self._record(lambda conn: self._insert(conn, from_nquads(data) if facts is None else facts))
+    def added(self, data: bytes, facts: Sequence[Fact] | None = None, bulk: bool = False) -> None:
+        """New graphs, given as the N-Quads they were loaded from (and what to keep of them, when known).
+
+        ``bulk`` (a build loading many documents): the indexes go until ``settle`` or the next answer or
+        change of another kind, so that each batch is appended rather than sorted into them."""
+        def change(conn: sqlite3.Connection) -> None:
+            if bulk:
+                self._drop_indexes(conn)
+            self._insert(conn, from_nquads(data) if facts is None else facts)
+        self._record(change, indexed=not bulk)
+
+    @staticmethod
+    def _drop_indexes(conn: sqlite3.Connection) -> None:
+        if conn.execute("SELECT value FROM meta WHERE key = 'indexes'").fetchone() is None:
+            conn.executescript("DROP INDEX IF EXISTS fact_ps; DROP INDEX IF EXISTS fact_po; "
+                               "DROP INDEX IF EXISTS fact_g; INSERT INTO meta (key, value) VALUES ('indexes', 'none');")
+
+    def _index(self, conn: sqlite3.Connection) -> None:
+        """Make the indexes again if a bulk load left them out (and the statistics with them)."""
+        if conn.execute("SELECT value FROM meta WHERE key = 'indexes'").fetchone() is not None:
+            conn.executescript(_INDEXES + "DELETE FROM meta WHERE key = 'indexes';")
+            conn.commit()
+            self._analyze(conn, force=True)
+
+    def settle(self, store: ox.Store) -> None:
+        """Ready to answer now: refilled from ``store`` when not fresh, indexed after a bulk load."""
+        if self.read_only:
+            return
+        with self._lock:
+            if self.state() != "fresh":
+                self.rebuild(store)
+            conn = self._connect()
+            assert conn is not None
+            self._index(conn)
 
     def replaced(self, graphs: Sequence[tuple[str, Sequence[ox.Triple]]]) -> None:
         def change(conn: sqlite3.Connection) -> None:
@@ -237,9 +279,10 @@ class Summary:
             self._set(conn, "writing")
             conn.execute("DELETE FROM fact")
             conn.execute("DELETE FROM term")
+            self._drop_indexes(conn)
             self._insert(conn, scan(store))
             self._set(conn, "fresh")
-            self._analyze(conn, force=True)
+            self._index(conn)
 
     @staticmethod
     def _analyze(conn: sqlite3.Connection, force: bool = False) -> None:
@@ -269,6 +312,10 @@ class Summary:
                 self.rebuild(store)
             conn = self._connect()
             assert conn is not None
+            if not self.read_only:
+                self._index(conn)
+            elif conn.execute("SELECT value FROM meta WHERE key = 'indexes'").fetchone() is not None:
+                return None     # a build is loading: its writer indexes them when it ends
             ids = self._param_ids(conn)
             try:
                 found = conn.execute(sql, ids).fetchall()

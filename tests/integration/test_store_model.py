@@ -29,7 +29,7 @@ from flask import Flask
 from bench.corpus.generate import generate
 from cli.main import main as makb
 from kb import queries
-from kb.build import build, ingest_bytes
+from kb.build import build
 from kb.document_graphs import delete_document
 from kb.errors import StoreBusy
 from kb.mapping import STATED_PREDICATES, entities_graph
@@ -37,6 +37,7 @@ from kb.namespaces import DEFAULT_BASE as BASE
 from kb.registry import Registry
 from kb.settings import DATA_DIR
 from kb.store import OxigraphStore, Store
+from kb.upload import ingest_bytes
 
 SEEDS = DATA_DIR / "documents"
 SEED_FILES = {"erc": SEEDS / "000_ed0432e762aadb2d.txt", "news": SEEDS / "002_f7a1618a2c1dab11.txt"}

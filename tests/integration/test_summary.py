@@ -13,7 +13,7 @@ import pytest
 
 from bench.corpus.generate import generate
 from kb import queries
-from kb.build import build, ingest_bytes
+from kb.build import build
 from kb.document_graphs import delete_document
 from kb.errors import QueryError
 from kb.namespaces import DEFAULT_BASE as BASE
@@ -22,6 +22,7 @@ from kb.settings import DATA_DIR
 from kb.store import OxigraphStore
 from kb.summary import ANSWERED
 from kb.summary.tables import Summary
+from kb.upload import ingest_bytes
 
 SEEDS = DATA_DIR / "documents"
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
