@@ -53,8 +53,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Most bytes of terms a public SPARQL answer carries; a longer answer is cut and marked "
             "X-MAKB-Truncated, like one over the row cap.", int),
     Setting("MAKB_WORKER_MEMORY", 1024,
-            "Address space of each query worker process, in MB (RLIMIT_AS; a worker reserves about 700 MB of it "
-            "before its first query); a query that needs more is stopped with a query-too-large error. 0: no limit.",
+            "Address space one query may take in a query worker process, in MB, on top of what the worker holds "
+            "once it has opened the store (RLIMIT_AS); a query that needs more is stopped with a query-too-large "
+            "error. 0: no limit.",
             int),
     Setting("MAKB_QUERY_QUEUE", 4,
             "Public SPARQL requests that may wait for a free worker; more are answered 503 with Retry-After.", int),

@@ -32,6 +32,8 @@ WORKER_START_TIMEOUT = 60.0
 WATCH_INTERVAL = 0.5
 #: resident MB above which a worker is replaced once its query is answered
 RECYCLE_MB = 192
+#: share of its query memory (``MAKB_WORKER_MEMORY``) a worker may keep reserved once a query is answered
+RECYCLE_SHARE = 0.5
 #: exit signals of a worker that stopped itself (allocation failure, stack overflow), not killed from outside
 _SELF_INFLICTED = {signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL}
 
@@ -53,6 +55,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
+        self.base_mb = 0.0
 
     def wait_ready(self, timeout: float) -> None:
         if self.ready:
@@ -63,6 +66,8 @@ class _Worker:
         if msg[0] != "ready":
             raise _error(msg[1], msg[2])
         self.ready = True
+        #: address space (MB) once the store is open: the worker's memory limit counts from there
+        self.base_mb = memory_mb(self.process.pid).get("size", 0.0)
 
     def alive(self) -> bool:
         return self.process.is_alive()
@@ -244,8 +249,12 @@ class WorkerPool(QueryExecutor):
                 self._running[client] = running
             else:
                 self._running.pop(client, None)
-            # a worker a large query left big is replaced, so that idle workers hold little memory
-            bloated = healthy and memory_mb(worker.process.pid).get("rss", 0) > RECYCLE_MB
+            # a worker a large query left big is replaced, so that idle workers hold little memory and the
+            # next query has the whole address space its limit allows (memory a query freed stays reserved)
+            used = memory_mb(worker.process.pid) if healthy else {}
+            grown = (used.get("size", 0) - worker.base_mb) * 1024 * 1024
+            bloated = healthy and (used.get("rss", 0) > RECYCLE_MB or (
+                self.memory > 0 and grown > self.memory * RECYCLE_SHARE))
             if healthy and not bloated and not self._closed:
                 self._idle.append(worker)
             elif bloated and not self._closed:

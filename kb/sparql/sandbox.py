@@ -86,14 +86,16 @@ def limit_memory(max_bytes: int) -> None:
 
 
 def memory_mb(pid: int | str = "self") -> dict[str, float]:
-    """Resident memory of a process now and at its peak, in MB (``rss``, ``peak``); empty when unknown."""
+    """Resident memory of a process now and at its peak, and its address space, in MB (``rss``, ``peak``,
+    ``size``); empty when unknown."""
     out: dict[str, float] = {}
+    names = {"VmRSS": "rss", "VmHWM": "peak", "VmSize": "size"}
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as f:
             for line in f:
                 key, _, value = line.partition(":")
-                if key in ("VmRSS", "VmHWM"):
-                    out["rss" if key == "VmRSS" else "peak"] = round(int(value.split()[0]) / 1024, 1)
+                if key in names:
+                    out[names[key]] = round(int(value.split()[0]) / 1024, 1)
     except (OSError, ValueError):
         return {}
     return out

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from kb.errors import KBError, QueryError, QueryTooLarge, StoreError
 from kb.sparql import tokens
-from kb.sparql.sandbox import deny_network, limit_memory
+from kb.sparql.sandbox import deny_network, limit_memory, memory_mb
 from kb.store import OxigraphStore
 from kb.store.base import ntriples, to_term
 from kb.store.results import AskResult, GraphResult, QueryResult, SelectResult, Term
@@ -164,8 +164,9 @@ def worker_main(conn: Any, path: str, parent: int, memory: int) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     try:
         deny_network(all_threads=True)     # the parent watcher thread included
-        limit_memory(memory)
         store = open_read_only(path)
+        # what a query may use comes on top of what the open store holds (which grows with the store)
+        limit_memory(memory + int(memory_mb().get("size", 0) * 1024 * 1024) if memory else 0)
     except KBError as exc:
         conn.send(("error", type(exc).__name__, exc.message))
         return
