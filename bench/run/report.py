@@ -147,7 +147,10 @@ def write_results(path: str | Path, evaluations: int, text: str) -> None:
     sections are kept in increasing size."""
     path = Path(path)
     old = path.read_text(encoding="utf-8") if path.exists() else ""
-    sections = {int(m.group(1)): m.group(0) for m in _SECTION_RE.finditer(old)}
+    found = list(_SECTION_RE.finditer(old))
+    sections = {int(m.group(1)): m.group(0) for m in found}
     sections[evaluations] = text
     body = "\n\n".join(sections[k] for k in sorted(sections))
-    path.write_text(RESULTS_HEADER + "\n" + body + "\n", encoding="utf-8")
+    # what follows the last section (other benchmarks' own sections) stays as it is
+    rest = old[found[-1].end():].strip("\n") if found else ""
+    path.write_text(RESULTS_HEADER + "\n" + body + "\n" + (f"\n{rest}\n" if rest else ""), encoding="utf-8")

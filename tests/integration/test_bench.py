@@ -173,6 +173,12 @@ def test_results_file_keeps_one_section_per_size(tmp_path: Path) -> None:
     assert text.count("## 100 evaluations") == 1 and text.count("## 1,000 evaluations") == 1
     assert text.index("## 100 evaluations") < text.index("## 1,000 evaluations")
     assert "- new" in text and "- old" not in text and "- first" in text
+    # another benchmark's section after the last size stays where it is
+    out.write_text(text + "\n## Search and explorer\n\nfigures\n", encoding="utf-8")
+    report.write_results(out, 10000, report.section(10000, machine, figs, ["big"]))
+    text = out.read_text(encoding="utf-8")
+    assert text.count("## Search and explorer") == 1 and text.rstrip().endswith("figures")
+    assert text.index("## 10,000 evaluations") < text.index("## Search and explorer")
 
 
 # ---------------------------------------------------------------------------------------------- end to end
