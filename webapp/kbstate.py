@@ -15,7 +15,6 @@ import shutil
 import tempfile
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -27,7 +26,7 @@ from flask import Flask, current_app
 
 from kb.errors import Busy, ConfigError, KBError, StoreError
 from kb.registry import Registry, load_registry
-from kb.sparql.cache import ResultCache
+from kb.sparql.cache import BoundedCache, ResultCache
 from kb.sparql.executors import RETRY_AFTER, QueryExecutor
 from kb.sparql.sandbox import GuardedThread
 from kb.sparql.service import make_executor
@@ -152,49 +151,12 @@ class Derived:
             self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-class PageCache:
-    """Rendered pages (bytes) by address, at most ``max_bytes`` of them, least recently used out first;
-    dropped on every web write.  For pages of one entity, of which there are too many to keep as models."""
+class PageCache(BoundedCache[str, bytes]):
+    """Rendered pages (bytes) by address, least recently used out first, dropped on every web write (like the
+    ``/sparql`` answers); for pages of one entity, of which there are too many to keep as page models."""
 
     def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self._lock = threading.Lock()
-        self._pages: OrderedDict[str, bytes] = OrderedDict()
-        self._bytes = 0
-        self._generation = 0
-
-    @property
-    def generation(self) -> int:
-        """Take it before rendering a page, give it to ``put``."""
-        with self._lock:
-            return self._generation
-
-    def get(self, key: str) -> bytes | None:
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
-
-    def put(self, key: str, page: bytes, generation: int) -> None:
-        """Keep ``page`` unless the store changed since ``generation`` or it would take over a quarter."""
-        if len(page) > self.max_bytes // 4:
-            return
-        with self._lock:
-            if generation != self._generation:
-                return
-            old = self._pages.pop(key, None)
-            self._bytes -= len(old) if old is not None else 0
-            while self._pages and self._bytes + len(page) > self.max_bytes:
-                self._bytes -= len(self._pages.popitem(last=False)[1])
-            self._pages[key] = page
-            self._bytes += len(page)
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._generation += 1
-            self._pages.clear()
-            self._bytes = 0
+        super().__init__(max_bytes, lambda key, page: len(page))
 
 
 #: bytes of rendered entity pages kept

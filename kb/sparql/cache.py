@@ -24,7 +24,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from kb.namespaces import PREFIXES
 from kb.sparql import tokens
@@ -37,6 +37,8 @@ from kb.sparql.worker import NO_DATASET, Dataset
 ENTRY_OVERHEAD = 256
 #: the largest share of the budget one answer may take
 MAX_ENTRY_SHARE = 4
+K = TypeVar("K")
+V = TypeVar("V")
 #: what ``answer_cached`` reports: the answer came from the cache, or was computed (and offered to it)
 HIT, MISS = "hit", "miss"
 
@@ -76,27 +78,28 @@ class CacheKey:
 
 
 @dataclass
-class _Entry:
-    reply: Reply
+class _Entry(Generic[V]):
+    value: V
     size: int
     stored: float
 
 
-class ResultCache:
-    """Serialised answers, at most ``max_bytes`` of them, least recently used out first; thread-safe.
+class BoundedCache(Generic[K, V]):
+    """Values by key, at most ``max_bytes`` of them, least recently used out first; thread-safe.
 
     ``max_bytes`` 0 switches the cache off (``get`` finds nothing, ``put`` keeps
     nothing).  ``ttl`` (seconds, None: no expiry) bounds an entry's age by
-    ``clock``, which tests may replace.
+    ``clock``, which tests may replace.  ``size(key, value)`` is what an entry counts.
     """
 
-    def __init__(self, max_bytes: int, ttl: float | None = None,
+    def __init__(self, max_bytes: int, size: Callable[[K, V], int], ttl: float | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.max_bytes = max(0, int(max_bytes))
         self.ttl = ttl
         self.clock = clock
+        self._size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict[CacheKey, _Entry] = OrderedDict()
+        self._entries: OrderedDict[K, _Entry[V]] = OrderedDict()
         self._bytes = 0
         self._generation = 0
         self.counts = {"hits": 0, "misses": 0, "stored": 0, "evicted": 0, "expired": 0, "invalidated": 0}
@@ -107,7 +110,7 @@ class ResultCache:
 
     @property
     def generation(self) -> int:
-        """Changes on every ``invalidate``: take it before computing an answer, give it to ``put``."""
+        """Changes on every ``invalidate``: take it before computing a value, give it to ``put``."""
         with self._lock:
             return self._generation
 
@@ -121,8 +124,8 @@ class ResultCache:
         with self._lock:
             return len(self._entries)
 
-    def get(self, key: CacheKey) -> Reply | None:
-        """The answer kept for ``key`` (now the most recently used), or None."""
+    def get(self, key: K) -> V | None:
+        """The value kept for ``key`` (now the most recently used), or None."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and self.ttl is not None and self.clock() - entry.stored >= self.ttl:
@@ -134,17 +137,15 @@ class ResultCache:
                 return None
             self._entries.move_to_end(key)
             self.counts["hits"] += 1
-            return entry.reply
+            return entry.value
 
-    def put(self, key: CacheKey, reply: Reply, generation: int) -> bool:
-        """Keep ``reply`` for ``key`` unless the store changed since ``generation`` or it is too large.
+    def put(self, key: K, value: V, generation: int) -> bool:
+        """Keep ``value`` for ``key`` unless the store changed since ``generation`` or it is too large.
 
         Older entries go, least recently used first, until the new one fits.
         Returns whether it was kept.
         """
-        if not isinstance(reply.body, bytes):
-            return False
-        size = len(reply.body) + len(key.query.encode("utf-8")) + ENTRY_OVERHEAD
+        size = self._size(key, value)
         if not self.enabled or size > self.max_bytes // MAX_ENTRY_SHARE:
             return False
         with self._lock:
@@ -155,17 +156,17 @@ class ResultCache:
             while self._entries and self._bytes + size > self.max_bytes:
                 self._drop(next(iter(self._entries)))
                 self.counts["evicted"] += 1
-            self._entries[key] = _Entry(reply, size, self.clock())
+            self._entries[key] = _Entry(value, size, self.clock())
             self._bytes += size
             self.counts["stored"] += 1
             return True
 
-    def _drop(self, key: CacheKey) -> None:
+    def _drop(self, key: K) -> None:
         entry = self._entries.pop(key)
         self._bytes -= entry.size
 
     def invalidate(self) -> None:
-        """The store changed: drop every answer, and refuse those computed before now."""
+        """The store changed: drop every value, and refuse those computed before now."""
         with self._lock:
             self._generation += 1
             self._entries.clear()
@@ -177,6 +178,23 @@ class ResultCache:
         with self._lock:
             return {"max_bytes": self.max_bytes, "bytes": self._bytes, "entries": len(self._entries),
                     "ttl": self.ttl, **self.counts}
+
+
+def _answer_size(key: CacheKey, reply: Reply) -> int:
+    return len(reply.body) + len(key.query.encode("utf-8")) + ENTRY_OVERHEAD
+
+
+class ResultCache(BoundedCache[CacheKey, Reply]):
+    """Serialised answers of ``/sparql`` by what decides their bytes (see the module's docstring)."""
+
+    def __init__(self, max_bytes: int, ttl: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(max_bytes, _answer_size, ttl, clock)
+
+    def put(self, key: CacheKey, reply: Reply, generation: int) -> bool:
+        if not isinstance(reply.body, bytes):    # a streamed answer is never kept
+            return False
+        return super().put(key, reply, generation)
 
 
 def answer_cached(cache: ResultCache | None, executor: QueryExecutor, query: str, accept: str | None,

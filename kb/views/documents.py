@@ -9,13 +9,12 @@ format of ``DOWNLOAD_FORMATS``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from kb import queries
 from kb.namespaces import FOAF, MAKB, ONTOLOGY_IRI, ORG, SCHEMA
 from kb.store import RDF_FORMATS, Store, kb_graphs
+from kb.views import Memo, no_memo
 
 #: formats offered for download (keys of ``kb.store.RDF_FORMATS``), in the order shown
 DOWNLOAD_FORMATS: tuple[str, ...] = ("ttl", "trig", "nt", "jsonld")
@@ -92,15 +91,7 @@ class DocumentsPage:
     findings_total: int
 
 
-#: keeps a whole-KB result per key until the store changes (the web app's page cache), or computes it
-Memo = Callable[[Hashable, Callable[[], Any]], Any]
-
-
-def _no_memo(key: Hashable, compute: Callable[[], Any]) -> Any:
-    return compute()
-
-
-def documents_page(store: Store, page: int = 1, per_page: int = PER_PAGE, memo: Memo = _no_memo) -> DocumentsPage:
+def documents_page(store: Store, page: int = 1, per_page: int = PER_PAGE, memo: Memo = no_memo) -> DocumentsPage:
     """One page of the documents (sorted by file name) with their counts and findings.
 
     Only the documents of the page are counted, so a page costs the same however many documents the KB holds;

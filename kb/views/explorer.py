@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import urllib.parse
-from collections.abc import Callable, Collection, Hashable, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,6 +35,7 @@ from kb.analysis.graphs import organisations, resolve_in
 from kb.analysis.metrics import ego_nodes, pagerank
 from kb.errors import ConfigError, NotFound
 from kb.store import Store
+from kb.views import Memo, no_memo
 from kb.views.entity import entity_path
 from kb.views.explorer_facts import commitments, country_names
 
@@ -392,25 +393,17 @@ def view_of(G: nx.Graph, base: str, cap: int, filters: Filters | None = None, ce
                      len(folded), center, center_label, notes, tie_legend=tie_legend)
 
 
-#: how a caller may keep whole-store results between calls: ``memo(key, compute)``
-Memo = Callable[[Hashable, Callable[[], Any]], Any]
-
-
-def _no_memo(key: Hashable, compute: Callable[[], Any]) -> Any:
-    return compute()
-
-
 def _graph_key(filters: Filters) -> tuple[Any, ...]:
     return ("partner-graph", filters.rollup, tuple(filters.kinds), filters.country, filters.year)
 
 
-def filtered_partner_graph(store: Store, filters: Filters, memo: Memo = _no_memo) -> nx.Graph:
+def filtered_partner_graph(store: Store, filters: Filters, memo: Memo = no_memo) -> nx.Graph:
     """The partner graph under the explorer's filters of ties (kinds, country, year, roll-up)."""
     return memo(_graph_key(filters), lambda: partner_graph(store, rollup=filters.rollup, kinds=filters.kinds,
                                                            country=filters.country, year=filters.year))
 
 
-def partner_ranks(store: Store, filters: Filters, memo: Memo = _no_memo) -> dict[str, float]:
+def partner_ranks(store: Store, filters: Filters, memo: Memo = no_memo) -> dict[str, float]:
     """The PageRank of every organisation of ``filtered_partner_graph``, kept beside it: the explorer ranks,
     sizes and caps the whole graph and every ego graph cut from it by these, so a page reads no more of
     the graph than it draws."""
@@ -433,7 +426,7 @@ def _scope(store: Store, filters: Filters, memo: Memo) -> tuple[nx.Graph, set[st
     return G, nodes, center
 
 
-def explore_graph(store: Store, filters: Filters, memo: Memo = _no_memo) -> tuple[nx.Graph, str | None]:
+def explore_graph(store: Store, filters: Filters, memo: Memo = no_memo) -> tuple[nx.Graph, str | None]:
     """(graph, centre): the filtered partner graph, or the ego graph of ``filters.org``, keeping only the
     organisation types chosen (the centre always stays), as a read-only view of the partner graph (no
     copy).  ``NotFound`` for an organisation the KB does not know or that has no ties under these
@@ -446,7 +439,7 @@ def _type_code(org_type: str | None) -> str:
     return org_type if org_type in ORG_TYPE_STYLE and org_type is not None else UNKNOWN_TYPE
 
 
-def explore(store: Store, filters: Filters, base: str, cap: int, memo: Memo = _no_memo,
+def explore(store: Store, filters: Filters, base: str, cap: int, memo: Memo = no_memo,
             as_of: date | None = None) -> GraphView:
     """The explorer's view: the partner graph, or the ego graph of ``filters.org``, filtered and capped.
 
@@ -473,7 +466,7 @@ def add_commitments(view: GraphView, figures: dict[str, tuple[int, int]]) -> Non
             node["info"].update(open=open_, overdue=overdue)
 
 
-def view_graphml(store: Store, filters: Filters, base: str, cap: int, memo: Memo = _no_memo) -> bytes:
+def view_graphml(store: Store, filters: Filters, base: str, cap: int, memo: Memo = no_memo) -> bytes:
     """The organisations and ties the explorer draws under ``filters`` (no aggregate node), as GraphML."""
     G, nodes, center = _scope(store, filters, memo)
     view = view_of(G, base, cap, filters, center, nodes=nodes, ranks=partner_ranks(store, filters, memo))
