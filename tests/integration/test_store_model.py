@@ -98,12 +98,18 @@ def assert_consistent(store: Store) -> None:
 
 
 @pytest.fixture(scope="module")
-def big_kb(tmp_path_factory: pytest.TempPathFactory, registry: Registry) -> Iterator[OxigraphStore]:
-    """The seeds and a 100-evaluation synthetic corpus, built on disk as ``makb build`` does."""
+def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 100-evaluation synthetic corpus (its documents directory)."""
     corpus = tmp_path_factory.mktemp("corpus")
     generate(100, 7, corpus)
+    return corpus / "documents"
+
+
+@pytest.fixture(scope="module")
+def big_kb(tmp_path_factory: pytest.TempPathFactory, registry: Registry, big_corpus: Path) -> Iterator[OxigraphStore]:
+    """The seeds and a 100-evaluation synthetic corpus, built on disk as ``makb build`` does."""
     store = OxigraphStore(tmp_path_factory.mktemp("kb") / "store")
-    report = build(store, [SEEDS, corpus / "documents"], registry, now=FIXED_NOW, jobs=2)
+    report = build(store, [SEEDS, big_corpus], registry, now=FIXED_NOW, jobs=2)
     assert not report.failed
     yield store
     store.close()
@@ -151,6 +157,23 @@ def test_listings_page_with_limit_and_offset(big_kb: OxigraphStore) -> None:
     first = values(big_kb, listing.render({"asOf": "2030-01-01", "limit": "10"}))
     second = values(big_kb, listing.render({"asOf": "2030-01-01", "limit": "10", "offset": "10"}))
     assert first + second == everything[:20]
+
+
+def test_rebuilding_and_replacing_keep_the_big_kb_true(big_kb: OxigraphStore, big_corpus: Path,
+                                                       registry: Registry) -> None:
+    """(Changes the module's big KB: it comes after the tests that only read it.)"""
+    before = big_kb.graph_counts()
+    again = build(big_kb, [SEEDS, big_corpus], registry, now=FIXED_NOW, jobs=2)
+    assert again.count("unchanged") == len(again.outcomes) > 100
+    assert big_kb.graph_counts() == before
+    assert_consistent(big_kb)
+    page = next(p for p in sorted(big_corpus.iterdir()) if "Completed" in p.read_text(encoding="utf-8"))
+    newer = page.read_text(encoding="utf-8").replace("Completed", "Ongoing")
+    outcome = ingest_bytes(big_kb, registry, page.name, newer.encode("utf-8"), now=FIXED_NOW)
+    assert outcome.status == "replaced"
+    assert_consistent(big_kb)
+    rows = values(big_kb, "SELECT ?o ?l WHERE { ?o a org:Organization ; skos:prefLabel ?l }")
+    assert len(rows) == len({o for o, _ in rows}) > 20
 
 
 def test_provenance_stays_queryable(seed_kb: OxigraphStore) -> None:
